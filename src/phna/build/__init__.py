@@ -1,0 +1,271 @@
+"""The book build: plan the chapter runs, execute what changed (two at a time), build the site.
+
+``build()`` is what ``phna build`` and ``phna run`` call:
+
+1. read and validate the configuration and the parameters of every run, before any notebook runs;
+2. verify the data files against the catalogue (the build refuses unverified data);
+3. decide which (chapter, place) runs are out of date (:mod:`phna.build.cache`) and execute them with
+   Papermill in parallel; the first failure stops the build with the place, chapter, cell and error;
+4. write the place index pages, ``_toc.yml`` and the build record, then build the HTML into a temporary
+   folder and swap it in.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Mapping, Sequence
+
+from phna import paths
+from phna.build import cache, site, toc
+from phna.build.execute import Job, JobResult, run_job, template_parameters
+from phna.config import Chapter, Config, Place, load_config, parameters_for
+from phna.errors import ChapterFailed, ConfigError, PhnaError
+
+
+@dataclass
+class BuildReport:
+    executed: list[tuple[str, str, float]] = field(default_factory=list)  # (job, reason, seconds)
+    skipped: list[str] = field(default_factory=list)
+    site_built: bool = False
+    html: Path | None = None
+    seconds: float = 0.0
+
+
+def _log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _jobs_for(
+    root: Path, config: Config, places: Sequence[Place], chapter_ids: Sequence[str] | None, overrides: Mapping
+) -> list[Job]:
+    state = root / ".phna"
+    jobs: list[Job] = []
+    wanted = set(chapter_ids) if chapter_ids else None
+    declared_cache: dict[Path, dict] = {}
+
+    def add(chapter: Chapter, place: Place, target_dir: Path, name: str) -> None:
+        if chapter.template not in declared_cache:
+            declared_cache[chapter.template] = template_parameters(chapter.template)
+        declared = declared_cache[chapter.template]
+        unknown = sorted(set(overrides) - set(declared))
+        if unknown:
+            raise ConfigError(
+                f"chapter {chapter.id!r} has no parameter {', '.join(map(repr, unknown))}; "
+                f"its parameters are: {', '.join(declared)}"
+            )
+        params = parameters_for(config, chapter, place, overrides)
+        params = {k: v for k, v in params.items() if k in declared}
+        jobs.append(
+            Job(
+                chapter_id=chapter.id,
+                chapter_title=chapter.title,
+                place_slug=place.slug,
+                template=chapter.template,
+                parameters=params,
+                target_dir=target_dir,
+                name=name,
+                staging_dir=state / "runs" / place.slug / name,
+                failed_dir=state / "failed",
+            )
+        )
+
+    for chapter in config.icb_pages:
+        if wanted is not None and chapter.id not in wanted:
+            continue
+        if chapter.scope == "icb":
+            icb = next((p for p in config.places if p.is_icb), config.places[0])
+            add(chapter, icb, root / "book" / "icb", chapter.id)
+        else:
+            for place in places:
+                add(chapter, place, root / "book" / "icb" / chapter.id, place.slug)
+    for place in places:
+        for chapter in config.chapters:
+            if wanted is None or chapter.id in wanted:
+                add(chapter, place, root / toc.place_dir(place), chapter.id)
+    return jobs
+
+
+def _run_parallel(jobs: Sequence[Job], workers: int, on_done: Callable[[JobResult, int], None]) -> None:
+    """Run jobs, ``workers`` at a time; stop at the first failure and raise ChapterFailed."""
+    if workers <= 1 or len(jobs) <= 1:
+        for number, job in enumerate(jobs, 1):
+            result = run_job(job)
+            on_done(result, number)
+            if result.error:
+                raise ChapterFailed(result.error)
+        return
+    failure: str | None = None
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        pending = {pool.submit(run_job, job) for job in jobs}
+        done_count = 0
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                done_count += 1
+                result = future.result()
+                on_done(result, done_count)
+                if result.error and failure is None:
+                    failure = result.error
+                    for other in pending:
+                        other.cancel()
+            if failure:
+                wait(pending)
+                break
+    if failure:
+        raise ChapterFailed(failure)
+
+
+def build(
+    *,
+    places: Sequence[str] | None = None,
+    chapters: Sequence[str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    force: bool = False,
+    workers: int = 2,
+    html: bool = True,
+    config_path: str | Path | None = None,
+    verify_data: bool = True,
+    log: Callable[[str], None] = _log,
+) -> BuildReport:
+    """Build the book (or part of it). See the module docstring for the steps."""
+    started = time.perf_counter()
+    root = paths.repo_root()
+    config = load_config(config_path)
+    selected = [config.place(slug) for slug in places] if places else list(config.places)
+    for chapter_id in chapters or ():
+        config.chapter(chapter_id)  # unknown chapter → ConfigError before anything runs
+    jobs = _jobs_for(root, config, selected, chapters, dict(overrides or {}))
+
+    from phna import data as phna_data
+
+    if verify_data:
+        log("Checking data files against the catalogue …")
+        phna_data.verify(raise_on_error=True)
+    checksums = phna_data.catalogue_checksums()
+
+    manifest = cache.Manifest(root / ".phna" / "manifest.json")
+    report = BuildReport()
+    todo: list[Job] = []
+    for job in jobs:
+        key, reason = cache.reason_to_run(job, manifest, checksums)
+        job.key = key
+        if force:
+            reason = reason or "forced"
+        if reason is None:
+            report.skipped.append(job.label)
+        else:
+            job.reason = reason
+            todo.append(job)
+    log(f"{len(todo)} chapter run(s) to do, {len(report.skipped)} up to date.")
+
+    def on_done(result: JobResult, number: int) -> None:
+        job = result.job
+        if result.error:
+            log(f"  [{number}/{len(todo)}] {job.label}: FAILED after {result.seconds:.1f} s")
+            return
+        key = cache.job_key(job, result.provenance, checksums)
+        provenance = dict(result.provenance, fingerprint=cache.fingerprint(job, result.provenance, checksums))
+        manifest.record(job, key, provenance)
+        manifest.save()
+        report.executed.append((job.label, job.reason, result.seconds))
+        log(
+            f"  [{number}/{len(todo)}] {job.label}: done in {result.seconds:.1f} s ({job.reason}); "
+            f"{time.perf_counter() - started:.0f} s elapsed"
+        )
+
+    for job in todo:
+        log(f"  queued {job.label}: {job.reason}")
+    _run_parallel(todo, workers, on_done)
+
+    if html:
+        report.html = _build_site(root, config, manifest, log)
+        report.site_built = report.html is not None
+    report.seconds = time.perf_counter() - started
+    log(f"Finished in {report.seconds:.1f} s.")
+    return report
+
+
+def _existing_chapters(root: Path, config: Config) -> tuple[list[Place], list[str], list[str]]:
+    """Places with at least one built chapter, the chapter ids built, and what is missing."""
+    built_places, missing = [], []
+    for place in config.places:
+        present = [c for c in config.chapters if (root / toc.place_dir(place) / f"{c.id}.ipynb").is_file()]
+        missing += [f"{c.id} · {place.slug}" for c in config.chapters if c not in present]
+        if present:
+            built_places.append(place)
+    return built_places, [c.id for c in config.chapters], missing
+
+
+def _build_site(root: Path, config: Config, manifest: cache.Manifest, log) -> Path | None:
+    full_toc = toc.render_toc(config)
+    (root / "_toc.yml").write_text(full_toc, encoding="utf-8")
+    built_places, chapter_ids, missing = _existing_chapters(root, config)
+    if missing:
+        log(
+            "Note: the site will not include these chapters, which have not been built yet: "
+            + ", ".join(missing[:8])
+            + (" …" if len(missing) > 8 else "")
+            + ". Run `phna build` to build them all."
+        )
+    for place in built_places:
+        present = [c for c in config.chapters if (root / toc.place_dir(place) / f"{c.id}.ipynb").is_file()]
+        site.write_place_index(root, config, place, present)
+    for chapter in config.icb_pages:
+        if chapter.scope == "place":
+            _write_icb_chapter_index(root, chapter, built_places)
+    site.write_build_info(root, config, manifest.entries)
+    partial = toc.toc_data(config, built_places)
+    # Drop toc entries whose files do not exist (chapters never built), so Sphinx does not fail on them.
+    partial_text = _prune_missing(root, partial)
+    toc_path = root / ".phna" / "_toc.site.yml"
+    toc_path.parent.mkdir(parents=True, exist_ok=True)
+    toc_path.write_text(partial_text, encoding="utf-8")
+
+    key = site.tree_hash(root, partial_text)
+    key_file = root / ".phna" / "site.key"
+    if key_file.is_file() and key_file.read_text() == key and (root / "_build" / "html" / "index.html").is_file():
+        log("The site is up to date: nothing to rebuild.")
+        return root / "_build" / "html"
+    log("Building the site with Jupyter Book …")
+    html = site.build_html(root, toc_path, root / ".phna", log=log)
+    key_file.write_text(key)
+    return html
+
+
+def _write_icb_chapter_index(root: Path, chapter: Chapter, places: Sequence[Place]) -> None:
+    path = root / "book" / "icb" / chapter.id / "index.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    items = "\n".join(f"- {{doc}}`{p.name} <{p.slug}>`" for p in places)
+    path.write_text(f"# {chapter.title}\n\nOne page for each place:\n\n{items}\n", encoding="utf-8")
+
+
+def _prune_missing(root: Path, toc_dict: dict) -> str:
+    import yaml
+
+    def exists(entry: Mapping) -> bool:
+        stem = root / entry["file"]
+        return any(stem.with_suffix(s).is_file() for s in (".md", ".ipynb"))
+
+    def prune(entries: list) -> list:
+        kept = []
+        for entry in entries:
+            if not exists(entry):
+                continue
+            entry = dict(entry)
+            if "sections" in entry:
+                entry["sections"] = prune(entry["sections"])
+                if not entry["sections"]:
+                    del entry["sections"]
+            kept.append(entry)
+        return kept
+
+    parts = []
+    for part in toc_dict["parts"]:
+        chapters = prune(part["chapters"])
+        if chapters:
+            parts.append({**part, "chapters": chapters})
+    return yaml.safe_dump({**toc_dict, "parts": parts}, sort_keys=False)

@@ -1,0 +1,178 @@
+"""The static site: place index pages, the build record, and the Jupyter Book (Sphinx) build.
+
+The HTML is built into a temporary folder (seeded with the previous build so Sphinx only re-renders what
+changed) and swapped in only when the build succeeded, so a failed build never leaves a half-built site
+where the previous good one was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from importlib import metadata
+from pathlib import Path
+from typing import Iterable, Mapping
+
+from phna.build.toc import place_dir
+from phna.config import Config, Place
+from phna.errors import PhnaError
+
+GENERATED = "book/_generated"
+
+
+def write_place_index(root: Path, config: Config, place: Place, chapters: Iterable) -> Path:
+    """The landing page of a place: what it is and what its chapters cover."""
+    from phna import geography
+
+    path = root / place_dir(place) / "index.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    areas = geography.place_areas(place)
+    district_names = geography.district_names(areas.districts)
+    what = place.description or " and ".join(district_names.values())
+    if place.is_icb:
+        intro = (
+            f"{config.icb_name or place.name} covers {len(areas.districts)} local authority districts "
+            f"({', '.join(district_names.values())}), {len(areas.lsoa11):,} small areas (LSOAs, 2011 "
+            "definitions) and four places: Coventry, Warwickshire North, Rugby and South Warwickshire."
+        )
+    elif place.districts:
+        intro = (
+            f"{place.name} is one of the places of the Coventry and Warwickshire Integrated Care System. "
+            f"It is made up of {what} and has {len(areas.lsoa11):,} small areas (LSOAs, 2011 definitions)."
+        )
+    else:
+        intro = f"{place.name} is a place defined by a list of {len(areas.lsoa11):,} small areas (LSOAs)."
+    items = "\n".join(f"- {{doc}}`{c.title} <{c.id}>`" for c in chapters)
+    path.write_text(
+        f"# {place.name}\n\n{intro}\n\n## Chapters\n\n{items}\n\n"
+        "Every chapter starts with its key findings, shows each chart with its confidence intervals, "
+        "source and a download of the numbers behind it, and ends with a note of the parameters and "
+        "data it was made from.\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def _git_revision(root: Path) -> str:
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, timeout=10
+        )
+        revision = out.stdout.strip() or "unknown"
+        dirty = subprocess.run(
+            ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
+        return revision + (" (with uncommitted changes)" if dirty else "")
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+PACKAGES = (
+    "phna", "jupyter-book", "sphinx", "myst-nb", "papermill", "pandas", "numpy", "scipy",
+    "matplotlib", "seaborn", "statsmodels",
+)  # fmt: skip
+
+
+def write_build_info(root: Path, config: Config, manifest_entries: Mapping[str, Mapping]) -> Path:
+    """The generated part of "About this build": revision, parameters, data sources, packages."""
+    from phna.data import catalogue_summary
+
+    path = root / GENERATED / "build-info.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = [
+        f"- **Built**: {time.strftime('%Y-%m-%d %H:%M %Z')}",
+        f"- **Source revision**: `{_git_revision(root)}`",
+        f"- **Python**: {platform.python_version()} on {platform.system()} {platform.machine()}",
+        f"- **Data mirror**: `{os.environ.get('PHNA_DATA_MIRROR', '../shared/data (default)')}`",
+        "",
+        "### Chapters and their parameters",
+        "",
+        "| chapter | parameters | data read |",
+        "|---|---|---|",
+    ]
+    for job_id, entry in sorted(manifest_entries.items()):
+        prov = entry.get("provenance", {})
+        params = {k: v for k, v in prov.get("parameters", {}).items()}
+        lines.append(
+            f"| `{job_id}` | `{json.dumps(params, sort_keys=True)}` | {', '.join(prov.get('sources', [])) or '–'} |"
+        )
+    lines += ["", "### Data sources", "", "| id | title | publisher | licence | period | sha256 |", "|---|---|---|---|---|---|"]
+    for row in catalogue_summary(None):
+        lines.append(
+            f"| `{row['id']}` | {row['title']} | {row['publisher']} | {row['licence']} | {row.get('period', '')} "
+            f"| `{row['sha256'][:16]}…` |"
+        )
+    lines += ["", "### Package versions", "", "| package | version |", "|---|---|"]
+    for package in PACKAGES:
+        try:
+            version = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            version = "not installed"
+        lines.append(f"| {package} | {version} |")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def tree_hash(root: Path, toc_text: str) -> str:
+    """A hash of everything the site is built from (pages, notebooks, their files, config, toc)."""
+    digest = hashlib.sha256(toc_text.encode())
+    for name in ("_config.yml",):
+        digest.update((root / name).read_bytes())
+    for path in sorted((root / "book").rglob("*")):
+        if path.is_file() and GENERATED not in path.as_posix() and "/_static_src/" not in path.as_posix():
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def build_html(root: Path, toc_path: Path, work: Path, log=print) -> Path:
+    """Build the HTML into ``work`` and swap it into ``<root>/_build``; return the html folder."""
+    final = root / "_build"
+    staging = work / "site"
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True)
+    if (final / ".doctrees").is_dir() and (final / "html").is_dir():
+        # Seed with the previous build so Sphinx re-renders only what changed.
+        shutil.copytree(final, staging / "_build", symlinks=True)
+    jupyter_book = Path(sys.executable).parent / "jupyter-book"
+    command = [
+        str(jupyter_book) if jupyter_book.exists() else "jupyter-book",
+        "build",
+        str(root),
+        "--toc",
+        str(toc_path),
+        "--path-output",
+        str(staging),
+        "-W",
+        "-n",
+        "--keep-going",
+    ]
+    started = time.perf_counter()
+    result = subprocess.run(command, capture_output=True, text=True, cwd=root)
+    if result.returncode != 0 or not (staging / "_build" / "html" / "index.html").is_file():
+        report = (result.stdout + "\n" + result.stderr).strip().splitlines()
+        problems = [line for line in report if "WARNING" in line or "ERROR" in line or "Error" in line]
+        detail = "\n".join((problems or report)[-30:])
+        raise PhnaError(
+            "the Jupyter Book build failed; the previous site (if any) was left in place.\n" + detail
+        )
+    log(f"  site built in {time.perf_counter() - started:.1f} s")
+    old = root / "_build.old"
+    if old.exists():
+        shutil.rmtree(old)
+    if final.exists():
+        final.rename(old)
+    (staging / "_build").rename(final)
+    shutil.rmtree(old, ignore_errors=True)
+    shutil.rmtree(staging, ignore_errors=True)
+    return final / "html"

@@ -1,0 +1,86 @@
+"""Choropleth maps drawn straight from GeoJSON with matplotlib (no GIS stack needed).
+
+Boundaries are ONS generalised boundaries read through the data layer (``phna.data.boundaries``).
+Coordinates are longitude/latitude (WGS84); the map is drawn with the aspect ratio corrected for
+England's latitude, which is adequate for areas the size of a county.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Mapping
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.collections import PatchCollection
+from matplotlib.colors import BoundaryNorm, ListedColormap, Normalize
+from matplotlib.patches import Polygon
+
+from phna.charts import style
+
+
+def _polygons(geometry: Mapping) -> list[np.ndarray]:
+    kind = geometry["type"]
+    if kind == "Polygon":
+        rings = [geometry["coordinates"][0]]
+    elif kind == "MultiPolygon":
+        rings = [poly[0] for poly in geometry["coordinates"]]
+    else:
+        raise ValueError(f"cannot draw geometry of type {kind!r}")
+    return [np.asarray(ring, dtype=float) for ring in rings]
+
+
+def choropleth(
+    geojson: Mapping,
+    values: Mapping[str, float],
+    *,
+    title: str,
+    legend_title: str,
+    categorical_deciles: bool = False,
+    cmap: str = "viridis_r",
+    outline: Mapping | None = None,
+    missing_colour: str = "#F0F0F0",
+):
+    """Shade each feature by ``values[feature code]``.
+
+    Parameters
+    ----------
+    geojson : FeatureCollection with ``properties.code``.
+    values : mapping from area code to value (missing codes are drawn in light grey).
+    categorical_deciles : bool
+        Treat values as deciles 1-10 (1 = most deprived, darkest), with a discrete legend.
+    outline : FeatureCollection, optional
+        Boundaries drawn on top (e.g. districts).
+    """
+    fig, ax = style.new_figure(8, 7)
+    patches, shades = [], []
+    for feature in geojson["features"]:
+        value = values.get(feature["properties"]["code"], np.nan)
+        for ring in _polygons(feature["geometry"]):
+            patches.append(Polygon(ring, closed=True))
+            shades.append(value)
+    shades = np.asarray(shades, dtype=float)
+    if categorical_deciles:
+        colours = style.decile_colours()
+        colour_map = ListedColormap(colours)
+        norm = BoundaryNorm(np.arange(0.5, 11.5, 1), colour_map.N)
+    else:
+        colour_map = plt.get_cmap(cmap)
+        norm = Normalize(np.nanmin(shades), np.nanmax(shades))
+    collection = PatchCollection(patches, linewidth=0.2, edgecolor="white")
+    facecolours = [missing_colour if np.isnan(v) else colour_map(norm(v)) for v in shades]
+    collection.set_facecolor(facecolours)
+    ax.add_collection(collection)
+    if outline is not None:
+        lines = [Polygon(r, closed=True) for f in outline["features"] for r in _polygons(f["geometry"])]
+        ax.add_collection(PatchCollection(lines, facecolor="none", edgecolor="#333333", linewidth=0.8))
+    ax.autoscale_view()
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    ax.set_aspect(1 / math.cos(math.radians((y0 + y1) / 2)))
+    ax.set_axis_off()
+    ax.set_title(title)
+    mappable = plt.cm.ScalarMappable(norm=norm, cmap=colour_map)
+    bar = fig.colorbar(mappable, ax=ax, shrink=0.6, label=legend_title)
+    if categorical_deciles:
+        bar.set_ticks(range(1, 11))
+    return fig

@@ -1,0 +1,129 @@
+"""The ``phna`` command: build the book, rerun a chapter for a place, check the data.
+
+Examples::
+
+    phna build                                   # every chapter for every place, then the site
+    phna run overview --place rugby              # one chapter for one place, then the site
+    phna run overview --place rugby -p deprivation_index iod2025 -p confidence 0.99
+    phna places                                  # the places in the configuration
+    phna toc --check                             # is _toc.yml up to date with the configuration?
+    phna data verify                             # check every data file against the catalogue
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any, Sequence
+
+import yaml
+
+from phna.errors import PhnaError
+
+#: Parameters whose values are always text (so `-p period 2019` stays "2019").
+TEXT_PARAMETERS = {"period", "deprivation_index", "need_measure", "place"}
+
+
+def parse_parameter(name: str, raw: str) -> Any:
+    if name in TEXT_PARAMETERS:
+        return raw
+    try:
+        return yaml.safe_load(raw)
+    except yaml.YAMLError:
+        return raw
+
+
+def _overrides(pairs: Sequence[Sequence[str]] | None) -> dict[str, Any]:
+    return {name: parse_parameter(name, value) for name, value in (pairs or [])}
+
+
+def _add_build_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"),
+        help="set a chapter parameter (place, comparators, deprivation_index, confidence, period, …)",
+    )  # fmt: skip
+    parser.add_argument("--force", action="store_true", help="re-run chapters even when their inputs are unchanged")
+    parser.add_argument("--jobs", type=int, default=2, help="chapters run at a time (default 2)")
+    parser.add_argument("--no-html", action="store_true", help="run the chapters but do not build the site")
+    parser.add_argument("--config", help="configuration file (default analyses/config.yaml)")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="phna", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    build = commands.add_parser("build", help="run the chapters that changed and build the book")
+    build.add_argument("--place", action="append", help="only this place (repeatable)")
+    build.add_argument("--chapter", action="append", help="only this chapter (repeatable)")
+    _add_build_options(build)
+
+    run = commands.add_parser("run", help="run one chapter (for one or all places) and rebuild the site")
+    run.add_argument("chapter", help="chapter id, e.g. overview")
+    run.add_argument("--place", action="append", help="place slug (repeatable; default all places)")
+    _add_build_options(run)
+
+    commands.add_parser("places", help="list the configured places")
+    toc = commands.add_parser("toc", help="write _toc.yml from the configuration")
+    toc.add_argument("--check", action="store_true", help="fail if _toc.yml is out of date")
+
+    try:
+        from phna.data import cli as data_cli
+
+        data_cli.register(commands)
+    except ImportError:  # pragma: no cover - the data layer is part of the package
+        pass
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command in ("build", "run"):
+            from phna.build import build
+
+            build(
+                places=args.place,
+                chapters=[args.chapter] if args.command == "run" else args.chapter,
+                overrides=_overrides(args.parameter),
+                force=args.force,
+                workers=args.jobs,
+                html=not args.no_html,
+                config_path=args.config,
+            )
+            return 0
+        if args.command == "places":
+            from phna.config import load_config
+
+            for place in load_config().places:
+                print(f"{place.slug:22} {place.name:34} {', '.join(place.districts) or f'{len(place.lsoas)} LSOAs'}")
+            return 0
+        if args.command == "toc":
+            from phna import paths
+            from phna.build.toc import render_toc
+            from phna.config import load_config
+
+            text = render_toc(load_config(check_codes=False))
+            target = paths.repo_root() / "_toc.yml"
+            if args.check:
+                if not target.is_file() or target.read_text(encoding="utf-8") != text:
+                    raise PhnaError("_toc.yml is out of date with analyses/config.yaml: run `phna toc`")
+                print("_toc.yml is up to date")
+                return 0
+            target.write_text(text, encoding="utf-8")
+            print(f"wrote {target}")
+            return 0
+        if hasattr(args, "func"):
+            return int(args.func(args) or 0)
+        parser.error(f"unknown command {args.command}")
+    except PhnaError as exc:
+        print(f"phna: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("phna: interrupted", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,209 @@
+"""The chapter context: what a template gets after its parameters cell.
+
+A template creates one context from its parameters and then only calls the library::
+
+    ctx = phna.chapter("overview", place=place, comparators=comparators, ...)
+    result = phna.analyses.overview.population(ctx)
+    ctx.findings(result.findings)
+    ctx.figure(fig, name="pyramid", alt=..., caption=..., source=..., data=result.table)
+    ...
+    ctx.footer()
+
+The context publishes every figure the same way (PNG with alt text, caption with source and period, and a
+CSV of exactly the numbers plotted, linked for download), writes findings at the top of the page and the
+provenance note at the bottom.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from phna import provenance
+from phna.config import Config, Place, load_config
+from phna.errors import ConfigError
+
+DATA_DIR = "data"
+
+
+def _display_markdown(text: str, metadata: dict | None = None) -> None:
+    from IPython.display import Markdown, display
+
+    display(Markdown(text), metadata=metadata or {})
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+class ChapterContext:
+    """Everything a chapter needs about its place and parameters, and how it publishes results."""
+
+    def __init__(
+        self,
+        chapter: str,
+        *,
+        place: str,
+        comparators: Sequence[str] = ("E92000001",),
+        deprivation_index: str = "imd2019",
+        confidence: float | Sequence[float] = (0.95, 0.998),
+        period: str = "latest",
+        config_path: str | None = None,
+        output_dir: str | Path | None = None,
+        **extra: Any,
+    ):
+        self.chapter = chapter
+        self.config: Config = load_config(config_path, check_codes=False)
+        self.place: Place = self.config.place(place)
+        self.comparators = list(comparators)
+        if deprivation_index not in ("imd2019", "iod2025"):
+            raise ConfigError(f"deprivation_index must be imd2019 or iod2025, not {deprivation_index!r}")
+        self.deprivation_index = deprivation_index
+        levels = [confidence] if isinstance(confidence, (int, float)) else list(confidence)
+        for level in levels:
+            if not 0 < float(level) < 1:
+                raise ConfigError(f"confidence levels must be between 0 and 1 (exclusive), not {level!r}")
+        self.confidence = [float(c) for c in levels]
+        self.period = period
+        self.extra = dict(extra)
+        self.output_dir = Path(output_dir) if output_dir is not None else Path.cwd()
+        self._figures = 0
+        self.parameters = {
+            "place": place,
+            "comparators": self.comparators,
+            "deprivation_index": deprivation_index,
+            "confidence": self.confidence,
+            "period": period,
+            **self.extra,
+        }
+
+    # ------------------------------------------------------------------ places
+    @cached_property
+    def areas(self):
+        """The place's LSOAs, MSOAs and districts (see :func:`phna.geography.place_areas`)."""
+        from phna import geography
+
+        return geography.place_areas(self.place)
+
+    @property
+    def name(self) -> str:
+        return self.place.name
+
+    @property
+    def level(self) -> float:
+        """The main confidence level (the first one given)."""
+        return self.confidence[0]
+
+    # -------------------------------------------------------------- publishing
+    def _path(self, name: str, suffix: str) -> Path:
+        directory = self.output_dir / DATA_DIR
+        directory.mkdir(parents=True, exist_ok=True)
+        return directory / f"{self.chapter}-{_slug(name)}{suffix}"
+
+    def heading(self, text: str, level: int = 2) -> None:
+        _display_markdown(f"{'#' * level} {text}")
+
+    def text(self, markdown: str) -> None:
+        _display_markdown(markdown)
+
+    def findings(self, sentences: Iterable[str], title: str = "Key findings") -> None:
+        """Show plain-language findings generated from the numbers, as a highlighted list."""
+        items = [s for s in sentences if s]
+        if not items:
+            items = ["No findings could be generated for this place from the data available."]
+        body = "\n".join(f"- {s}" for s in items)
+        _display_markdown(f":::{{admonition}} {title}\n:class: tip findings\n\n{body}\n:::\n")
+
+    def unavailable(self, what: str, why: str) -> None:
+        """Say plainly that a chart or table cannot be shown, and why (never a blank chart)."""
+        _display_markdown(f":::{{note}} {what}: not shown\n{why}\n:::\n")
+
+    def write_csv(self, data: pd.DataFrame, name: str) -> Path:
+        path = self._path(name, ".csv")
+        data.to_csv(path, index=False)
+        return path
+
+    def figure(
+        self,
+        fig,
+        *,
+        name: str,
+        alt: str,
+        caption: str,
+        source: str,
+        data: pd.DataFrame,
+    ) -> None:
+        """Publish a figure: PNG with alt text, caption with its source, and the CSV behind it."""
+        if not alt or not alt.strip():
+            raise ValueError(f"figure {name!r} needs alt text describing what it shows")
+        if data is None or len(data) == 0:
+            plt.close(fig)
+            self.unavailable(caption, "There are no data for this place and period.")
+            return
+        png = self._path(name, ".png")
+        fig.savefig(png)
+        plt.close(fig)
+        csv = self.write_csv(data, name)
+        self._figures += 1
+        label = f"fig-{self.chapter}-{_slug(name)}"
+        alt_text = " ".join(alt.split()).replace("\n", " ")
+        _display_markdown(
+            f"```{{figure}} {DATA_DIR}/{png.name}\n:alt: {alt_text}\n:name: {label}\n:width: 100%\n\n"
+            f"{caption} *Source: {source}.*\n```\n\n"
+            f"{{download}}`Download the data behind this chart (CSV) <{DATA_DIR}/{csv.name}>`\n"
+        )
+
+    def table(
+        self,
+        data: pd.DataFrame,
+        *,
+        name: str,
+        caption: str,
+        source: str,
+        formatters: dict | None = None,
+        max_rows: int = 60,
+    ) -> None:
+        """Publish a table (HTML) with its caption, source and a CSV download."""
+        if data is None or len(data) == 0:
+            self.unavailable(caption, "There are no data for this place and period.")
+            return
+        csv = self.write_csv(data, name)
+        shown = data.head(max_rows)
+        table_html = shown.to_html(index=False, na_rep="–", formatters=formatters, border=0, classes="phna-table")
+        more = f" (first {max_rows} of {len(data)} rows; all rows in the CSV)" if len(data) > max_rows else ""
+        _display_markdown(
+            f"**{html.escape(caption)}**{more}\n\n{table_html}\n\n*Source: {source}.* "
+            f"{{download}}`Download this table (CSV) <{DATA_DIR}/{csv.name}>`\n"
+        )
+
+    def footer(self) -> None:
+        """Show how this chapter was made, and record it for the runner."""
+        record = provenance.collect(self.parameters)
+        from phna.data import catalogue_summary
+
+        rows = catalogue_summary(record["sources"])
+        params = "\n".join(f"| `{k}` | `{v}` |" for k, v in self.parameters.items())
+        sources = "\n".join(
+            f"| {r['title']} | {r['publisher']} | {r['licence']} | `{r['sha256'][:12]}` |" for r in rows
+        )
+        text = (
+            "## About this chapter\n\n"
+            f"Generated by `phna` {record['phna_version']} on {record['run_at']} "
+            f"from the template `analyses/{self.chapter}.ipynb`. "
+            "Methods are described in {doc}`/book/methods`; "
+            "every source is listed in {doc}`/book/data-sources`.\n\n"
+            "| parameter | value |\n|---|---|\n" + params + "\n\n"
+            "| data source read | publisher | licence | sha256 |\n|---|---|---|---|\n" + sources + "\n"
+        )
+        _display_markdown(text, metadata={"phna_provenance": record})
+
+
+def chapter(name: str, **parameters: Any) -> ChapterContext:
+    """Create the context for chapter ``name`` (the template's second cell)."""
+    return ChapterContext(name, **parameters)

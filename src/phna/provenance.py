@@ -1,0 +1,41 @@
+"""Run provenance: what a chapter read and which library code it ran, recorded inside its output.
+
+The data layer calls :func:`note_source` whenever it opens a catalogued file. At the end of a chapter,
+:func:`record` displays an "About this chapter" note (parameters, run time, sources with checksums,
+library version) and attaches the same facts as output metadata, which the runner reads to decide when
+the chapter must be re-run (see :mod:`phna.build.cache`).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import sys
+from typing import Any, Mapping
+
+_SOURCES_READ: set[str] = set()
+
+
+def note_source(source_id: str) -> None:
+    """Record that a catalogued source file was read in this process."""
+    _SOURCES_READ.add(source_id)
+
+
+def sources_read() -> list[str]:
+    return sorted(_SOURCES_READ)
+
+
+def library_modules() -> list[str]:
+    """The ``phna`` modules loaded in this process (the library code the chapter ran)."""
+    return sorted(name for name, module in sys.modules.items() if name.split(".")[0] == "phna" and module)
+
+
+def collect(parameters: Mapping[str, Any]) -> dict[str, Any]:
+    from phna import __version__
+
+    return {
+        "parameters": dict(parameters),
+        "sources": sources_read(),
+        "modules": library_modules(),
+        "phna_version": __version__,
+        "run_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+    }
