@@ -15,13 +15,15 @@ are applied inside the function. Bad input raises ``ValueError`` naming the
 column and the offending rows.
 
 Decision on PHStatsMethods (PyPI ``PHStatsMethods`` 0.1.16, OHID's Python
-port of some PHEindicatormethods functions): **not a dependency.** It has no
-life expectancy or SII/RII, no funnel limits, recent trend or decomposition;
-it works group by group rather than vectorised over thousands of groups,
-and its output columns differ from the uniform self-describing layout used
-across this book. Our results are tested against the same PHEindicatormethods
-worked examples it is tested against, so depending on it would add a
-package without adding coverage.
+port of part of PHEindicatormethods; wheel inspected, not installed):
+**not a dependency.** It covers proportions, rates, means, DSR, ISR/ISRatio,
+quantiles and funnels, but has no life expectancy, SII/RII, recent trend or
+decomposition; it computes limits row by row (``DataFrame.apply`` with
+Python lambdas) rather than vectorised over thousands of groups; its output
+columns differ from the uniform self-describing layout used across this
+book; and it declares pytest as a runtime requirement. Our functions are
+tested against the same PHEindicatormethods worked examples, so depending
+on it would add a package without adding coverage.
 """
 
 from .compare import compare_to_benchmark
