@@ -6,3 +6,12 @@ chapter templates (:mod:`phna.analyses`) and the book build (:mod:`phna.build`).
 """
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name):
+    # Lazy, so the command line starts quickly: `phna.chapter(...)` is what templates call.
+    if name == "chapter":
+        from phna.context import chapter
+
+        return chapter
+    raise AttributeError(f"module 'phna' has no attribute {name!r}")

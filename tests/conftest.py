@@ -1,0 +1,52 @@
+"""Shared fixtures: the repository, the data mirror, and throwaway copies of the project to build in."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def mirror_dir() -> Path | None:
+    env = os.environ.get("PHNA_DATA_MIRROR")
+    path = Path(env) if env else REPO.parent / "shared" / "data"
+    return path if path.is_dir() else None
+
+
+@pytest.fixture(scope="session")
+def repo() -> Path:
+    return REPO
+
+
+@pytest.fixture(scope="session")
+def mirror() -> Path:
+    path = mirror_dir()
+    if path is None:
+        pytest.skip("the data mirror (../shared/data or PHNA_DATA_MIRROR) is not available")
+    return path
+
+
+def make_project(tmp: Path, *, templates: dict[str, Path] | None = None) -> Path:
+    """A copy of the project in ``tmp`` (code stays installed from the repo) for builds in tests."""
+    for name in ("_config.yml", "pyproject.toml"):
+        shutil.copy2(REPO / name, tmp / name)
+    shutil.copytree(REPO / "book", tmp / "book", ignore=shutil.ignore_patterns("places", "icb", "_generated"))
+    shutil.copytree(REPO / "analyses", tmp / "analyses")
+    shutil.copytree(REPO / "data", tmp / "data")
+    for name, source in (templates or {}).items():
+        shutil.copy2(source, tmp / "analyses" / name)
+    return tmp
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch, mirror) -> Path:
+    """A throwaway project folder; PHNA_ROOT points at it and the mirror is set explicitly."""
+    root = make_project(tmp_path / "project")
+    monkeypatch.setenv("PHNA_ROOT", str(root))
+    monkeypatch.setenv("PHNA_DATA_MIRROR", str(mirror))
+    monkeypatch.delenv("PHNA_CONFIG", raising=False)
+    return root
