@@ -17,6 +17,7 @@ import yaml
 
 from .catalogue import catalogue_path, read_columns
 from .checksums import sha256
+from .fingertips import FILE_INDICATORS
 from .mirror import mirror_location
 
 OGL = "Open Government Licence v3.0"
@@ -78,28 +79,7 @@ GROUPS: dict[str, dict[str, Any]] = {
 C_AND_W = ("E08000026", "E07000218", "E07000219", "E07000220", "E07000221", "E07000222")
 FINGERTIPS_API = "https://fingertips.phe.org.uk/api/all_data/csv/by_indicator_id?indicator_ids={ids}"
 
-# Fingertips extracts: file stem -> Fingertips indicator id(s) (from the mirror's SOURCES.md).
-FINGERTIPS_IDS: dict[str, str] = {
-    "health__life_expectancy": "90366", "health__inequality_life_expectancy": "92901",
-    "health__mortality_rate": "93721", "health__healthy_life_expectancy": "90362",
-    "health__active_adults": "93014", "health__inactive_adults": "93015", "health__overweight_adult": "93088",
-    "health__adults_smoking": "92443", "health__adults_smoking_manual": "92445", "health__adults_depression": "848",
-    "health__contraception_larc": "92254", "health__nhs_health_checks": "91112",
-    "children__active_children": "93570", "health__active_children": "93570",
-    "children__children_dental_decay": "93563", "health__children_dental_decay": "93563",
-    "children__obese_reception": "90319,92026,93105", "health__obese_reception": "90319,92026,93105",
-    "children__obese_year6": "90323,92033,93107", "health__obese_year6": "90323,92033,93107",
-    "health__preventable_mortality_from_cancer": "40502", "health__slope_index_of_inequality": "92901",
-    "health__healthy_life_expectancy_at_birth": "90362", "children__low_income_families": "10101",
-    "health__alcohol_related_mortality": "91382", "health__alcohol_related_admissions": "91414",
-    "health__deaths_at_home": "92727", "health__admissions_falls": "22401", "health__admissions_self_harm": "21001",
-    "health__physically_inactive": "93015", "health__smoking_adults": "92443",
-    "health__smoking_adults_manual": "92445", "health__dementia_diagnosis": "92949",
-    "children__excess_weight_reception": "20601", "children__excess_weight_year6": "20602",
-    "children__dental_decay": "92441", "children__admissions_self_harm_young_people": "90813",
-    "children__child_protection_plans": "90886", "children__children_in_care": "90803", "children__neets": "93203",
-    "children__school_readiness_fsm": "90632", "health__mortality_serious_mental_illness": "91096",
-}
+FINGERTIPS_IDS = FILE_INDICATORS
 FINGERTIPS_REPO = {
     "trafford_themes": ("traffordDataLab trafford_themes extracts", "ae20a088ae35b93b57843c79ee56e0072915db9e"),
     "corporate_plan": ("traffordDataLab corporate_plan extracts", "7c6549cb45c58c044bb6fd12ab019a36ed0ed9cf"),
