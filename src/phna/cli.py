@@ -18,6 +18,7 @@ from typing import Any, Sequence
 
 import yaml
 
+from phna.data.errors import DataError
 from phna.errors import PhnaError
 
 #: Parameters whose values are always text (so `-p period 2019` stays "2019").
@@ -116,7 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if hasattr(args, "func"):
             return int(args.func(args) or 0)
         parser.error(f"unknown command {args.command}")
-    except PhnaError as exc:
+    except (PhnaError, DataError) as exc:
         print(f"phna: error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -185,9 +185,7 @@ class ChapterContext:
     def footer(self) -> None:
         """Show how this chapter was made, and record it for the runner."""
         record = provenance.collect(self.parameters)
-        from phna.data import catalogue_summary
-
-        rows = catalogue_summary(record["sources"])
+        rows = provenance.catalogue_summary(record["sources"])
         params = "\n".join(f"| `{k}` | `{v}` |" for k, v in self.parameters.items())
         sources = "\n".join(
             f"| {r['title']} | {r['publisher']} | {r['licence']} | `{r['sha256'][:12]}` |" for r in rows

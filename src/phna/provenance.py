@@ -39,3 +39,20 @@ def collect(parameters: Mapping[str, Any]) -> dict[str, Any]:
         "phna_version": __version__,
         "run_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
     }
+
+
+def catalogue_checksums() -> dict[str, str]:
+    """Catalogue id → SHA-256 for every source (the data part of the chapter cache keys)."""
+    from phna.data import catalogue
+
+    return {source_id: entry["sha256"] for source_id, entry in catalogue.sources().items()}
+
+
+def catalogue_summary(source_ids=None) -> list[dict[str, Any]]:
+    """Title, publisher, licence, period and checksum of the given sources (all when None)."""
+    from phna.data import catalogue
+
+    sources = catalogue.sources()
+    ids = list(sources) if source_ids is None else [s for s in source_ids if s in sources]
+    fields = ("title", "publisher", "licence", "period", "sha256", "url")
+    return [{"id": s, **{f: sources[s].get(f, "") for f in fields}} for s in ids]

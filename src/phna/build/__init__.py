@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
 from phna import paths
+from phna.provenance import catalogue_checksums
 from phna.build import cache, site, toc
 from phna.build.execute import Job, JobResult, run_job, template_parameters
 from phna.config import Chapter, Config, Place, load_config, parameters_for
@@ -144,8 +145,8 @@ def build(
 
     if verify_data:
         log("Checking data files against the catalogue …")
-        phna_data.verify(raise_on_error=True)
-    checksums = phna_data.catalogue_checksums()
+        phna_data.verify().raise_for_errors()
+    checksums = catalogue_checksums()
 
     manifest = cache.Manifest(root / ".phna" / "manifest.json")
     report = BuildReport()

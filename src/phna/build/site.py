@@ -84,7 +84,7 @@ PACKAGES = (
 
 def write_build_info(root: Path, config: Config, manifest_entries: Mapping[str, Mapping]) -> Path:
     """The generated part of "About this build": revision, parameters, data sources, packages."""
-    from phna.data import catalogue_summary
+    from phna.provenance import catalogue_summary
 
     path = root / GENERATED / "build-info.md"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -119,6 +119,14 @@ def write_build_info(root: Path, config: Config, manifest_entries: Mapping[str, 
             version = "not installed"
         lines.append(f"| {package} | {version} |")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    sources = ["| source | publisher | licence | period | original location | sha256 |", "|---|---|---|---|---|---|"]
+    for row in catalogue_summary(None):
+        link = f"<{row['url']}>" if row.get("url") else "–"
+        sources.append(
+            f"| {row['title']} (`{row['id']}`) | {row['publisher']} | {row['licence']} | {row.get('period', '')} "
+            f"| {link} | `{row['sha256'][:12]}…` |"
+        )
+    (path.parent / "sources.md").write_text("\n".join(sources) + "\n", encoding="utf-8")
     return path
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import quote
 
+from phna.provenance import note_source
+
 from . import catalogue
 from .checksums import sha256
 from .errors import DataError
@@ -73,6 +75,7 @@ def source_path(source_id: str) -> Path:
         Unknown id, missing file, checksum mismatch, or no way to obtain the file.
     """
     source = catalogue.entry(source_id)
+    note_source(source_id)  # run provenance: the chapter read this file
     location = mirror_location()
     if isinstance(location, Path):
         return _check(location / source["path"], source)
