@@ -88,11 +88,11 @@ def _chiang(D: np.ndarray, P: np.ndarray):
     reason = np.full(G, None, dtype=object)
     # order matters: the first applicable reason is reported
     checks = [
+        ("incomplete", (np.isnan(D) | np.isnan(P)).any(axis=1)),
+        ("zero_pop", (P == 0).any(axis=1)),
+        ("deaths_gt_pop", (D > P).any(axis=1)),
         ("small_pop", np.nansum(P, axis=1) <= MIN_TOTAL_POPULATION),
         ("no_open_deaths", D[:, -1] == 0),
-        ("deaths_gt_pop", (D > P).any(axis=1)),
-        ("zero_pop", (P == 0).any(axis=1)),
-        ("incomplete", (np.isnan(D) | np.isnan(P)).any(axis=1)),
     ]
     for key, mask in reversed(checks):
         reason[mask] = _REASONS[key]
