@@ -1,8 +1,33 @@
-"""Data layer: catalogue, mirror, verification, refresh and tidy loaders."""
+"""Data layer of phna: catalogue, mirror, verification, refresh and tidy loaders.
 
+Every loader reads catalogued files through :func:`source_path` (checksum-verified), validates their shape and
+returns a tidy :class:`pandas.DataFrame` (a fresh copy of a per-process cache). Malformed or changed files raise
+:class:`DataError` naming the file, the column and the offending values.
+"""
+
+from .boundaries import boundaries
+from .deaths import deaths_population_2014, ons_asmr_2014
+from .deprivation import imd2019_lsoa, iod2025_lsoa
+from .els import datasets as els_datasets
+from .els import els, els_metadata
 from .errors import DataError
 from .fetch import source_path
+from .fingertips import fingertips
+from .fingertips import indicators as fingertips_indicators
+from .lookups import district_lookup, lsoa11_lookup, lsoa11_lsoa21_lookup, lsoa21_lookup
+from .mortality import local_health_ltla, local_health_msoa, msoa_life_expectancy
+from .population import lsoa_population_2019, population_by_imd_decile_2020, population_single_year
 from .refresh import refresh
 from .verify import verify
+from .wider import esp2013, fuel_poverty, health_index, health_index_indicators, similar_areas
 
-__all__ = ["DataError", "source_path", "verify", "refresh"]
+__all__ = [
+    "DataError", "source_path", "verify", "refresh",
+    "lsoa11_lookup", "lsoa21_lookup", "lsoa11_lsoa21_lookup", "district_lookup",
+    "imd2019_lsoa", "iod2025_lsoa",
+    "lsoa_population_2019", "population_single_year", "population_by_imd_decile_2020",
+    "deaths_population_2014", "ons_asmr_2014",
+    "msoa_life_expectancy", "local_health_msoa", "local_health_ltla",
+    "fingertips", "fingertips_indicators", "els", "els_metadata", "els_datasets",
+    "health_index_indicators", "health_index", "fuel_poverty", "similar_areas", "esp2013", "boundaries",
+]
