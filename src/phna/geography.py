@@ -1,0 +1,212 @@
+"""Place-aware access: resolve a place to its small areas, select its rows, aggregate counts over it.
+
+A *place* is anything with the attributes of :class:`phna.config.Place` (duck typing): ``slug``, ``name``,
+``kind`` ("icb", "place", "district", "lsoas"), ``districts`` (LAD codes), ``lsoas`` (LSOA 2011 codes, an
+alternative definition), ``comparators`` (area codes such as E92000001 England) and ``icb_code``.
+
+Counts aggregate, rates do not: :func:`aggregate_counts` only sums count columns (deaths, population, …);
+rates and life expectancies for multi-district places must be computed from those counts, never averaged.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+import pandas as pd
+
+from .data.errors import DataError
+
+COUNT_COLUMNS = frozenset({"deaths", "population", "count", "denominator", "births", "households", "events",
+                           "person_years", "fuel_poor", "numerator"})
+
+
+@dataclass(frozen=True)
+class PlaceAreas:
+    """The small areas and districts making up a place (codes sorted)."""
+
+    slug: str
+    lsoa11: tuple[str, ...]
+    lsoa21: tuple[str, ...]
+    msoa11: tuple[str, ...]
+    districts: tuple[str, ...]
+    region_code: str | None
+    icb_code: str | None
+
+
+def _attr(place: Any, name: str, default: Any = ()) -> Any:
+    value = getattr(place, name, default)
+    return default if value is None else value
+
+
+@functools.lru_cache(maxsize=64)
+def _resolve(slug: str, districts: tuple[str, ...], lsoas: tuple[str, ...], icb_code: str | None) -> PlaceAreas:
+    from .data.lookups import lsoa11_lookup, lsoa11_lsoa21_lookup, lsoa21_lookup
+
+    l11 = lsoa11_lookup()
+    l21 = lsoa21_lookup()
+    if lsoas:
+        unknown = sorted(set(lsoas) - set(l11["lsoa11_code"]))
+        if unknown:
+            raise DataError(f"place {slug!r}: {len(unknown)} LSOA 2011 code(s) not in England's lookup, e.g. {unknown[:5]}")
+        in11 = l11[l11["lsoa11_code"].isin(lsoas)]
+        pairs = lsoa11_lsoa21_lookup()
+        codes21 = set(pairs.loc[pairs["lsoa11_code"].isin(lsoas), "lsoa21_code"])
+        in21 = l21[l21["lsoa21_code"].isin(codes21)]
+        districts = tuple(sorted(set(in11["district_code"])))
+    elif districts:
+        unknown = sorted(set(districts) - set(l11["district_code"]) - set(l21["district_code"]))
+        if unknown:
+            raise DataError(f"place {slug!r}: district code(s) {unknown} not in the LSOA lookups "
+                            "(valid codes look like E08000026; see phna.data.district_lookup())")
+        in11 = l11[l11["district_code"].isin(districts)]
+        in21 = l21[l21["district_code"].isin(districts)]
+    elif icb_code:
+        in11 = l11[l11["icb_code"] == icb_code]
+        in21 = l21[l21["icb_code"] == icb_code]
+        districts = tuple(sorted(set(in11["district_code"])))
+        if not len(in11):
+            raise DataError(f"place {slug!r}: ICB code {icb_code!r} not in the LSOA lookups")
+    else:
+        raise DataError(f"place {slug!r} has no districts, no LSOAs and no ICB code")
+    # An MSOA belongs to the place when most of its LSOAs do.
+    share = l11.assign(inside=l11["lsoa11_code"].isin(set(in11["lsoa11_code"]))).groupby("msoa11_code")["inside"].mean()
+    msoa11 = tuple(sorted(share[share > 0.5].index))
+    regions = set(in11["region_code"])
+    icbs = set(in11["icb_code"])
+    return PlaceAreas(
+        slug=slug, lsoa11=tuple(sorted(in11["lsoa11_code"])), lsoa21=tuple(sorted(in21["lsoa21_code"])),
+        msoa11=msoa11, districts=tuple(sorted(districts)),
+        region_code=regions.pop() if len(regions) == 1 else None,
+        icb_code=icb_code or (icbs.pop() if len(icbs) == 1 else None),
+    )
+
+
+def place_areas(place: Any) -> PlaceAreas:
+    """Resolve a place to its LSOAs (2011 and 2021), MSOAs (2011), districts, region and ICB.
+
+    Parameters
+    ----------
+    place : Place-like
+        Object with ``slug``, ``districts`` and/or ``lsoas`` (and optionally ``icb_code``).
+
+    Returns
+    -------
+    PlaceAreas
+        For a district-based place, all LSOAs of its districts (LSOA21 from the 2024 district lookup); for an
+        LSOA-based place, its LSOA11s and their best-fit LSOA21s. ``msoa11`` holds the MSOAs with more than half
+        of their LSOAs in the place. ``region_code``/``icb_code`` are None when the place spans several.
+    """
+    return _resolve(str(_attr(place, "slug", "place")), tuple(_attr(place, "districts")), tuple(_attr(place, "lsoas")),
+                    _attr(place, "icb_code", None))
+
+
+def select_rows(df: pd.DataFrame, place: Any, code_col: str = "area_code",
+                include_comparators: bool = True) -> pd.DataFrame:
+    """Rows of ``df`` for the place's districts and (by default) its comparators (e.g. England, region).
+
+    Raises
+    ------
+    DataError
+        When ``code_col`` is missing or none of the place's districts is in ``df``.
+    """
+    if code_col not in df.columns:
+        raise DataError(f"select_rows: column {code_col!r} not in the table (columns: {list(df.columns)})")
+    districts = place_areas(place).districts
+    wanted = list(districts) + (list(_attr(place, "comparators")) if include_comparators else [])
+    out = df[df[code_col].isin(wanted)]
+    if not out[code_col].isin(districts).any():
+        raise DataError(f"select_rows: none of place {_attr(place, 'slug', '?')!r}'s districts {list(districts)} "
+                        f"is in column {code_col!r}")
+    return out.reset_index(drop=True)
+
+
+def _level(code_col: str) -> str:
+    name = code_col.lower()
+    if "lsoa21" in name:
+        return "lsoa21"
+    if "lsoa" in name:
+        return "lsoa11"
+    if "msoa" in name:
+        return "msoa11"
+    return "districts"
+
+
+def aggregate_counts(df: pd.DataFrame, place: Any, code_col: str = "area_code",
+                     value_cols: Iterable[str] = ("deaths", "population"), by: Iterable[str] | None = None,
+                     level: str | None = None) -> pd.DataFrame:
+    """Sum count columns over the place's areas to give one row per group for the place.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Counts by area (and e.g. sex, age band, period).
+    place : Place-like
+    code_col : str, default "area_code"
+        Column of area codes. Its name picks the geography (``lsoa21_code`` → LSOA21, ``lsoa11_code`` /
+        ``lsoa_code`` → LSOA11, ``msoa11_code`` → MSOA11, otherwise districts) unless ``level`` is given.
+    value_cols : iterable of str
+        Count columns to sum. Only counts are accepted (deaths, population, count, denominator, births,
+        households, events, person_years, fuel_poor, numerator): rates, ratios and life expectancies cannot be
+        aggregated across areas and must be recomputed from summed counts.
+    by : iterable of str, optional
+        Grouping columns (default: every column except the code, name/type columns and the value columns).
+    level : {"districts", "lsoa11", "lsoa21", "msoa11"}, optional
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``code_col`` = ``"place:<slug>"``, ``area_name`` = the place name, ``area_type`` = "place", the ``by``
+        columns and the summed value columns, plus ``n_areas`` (areas summed in each group).
+
+    Raises
+    ------
+    DataError
+        Non-count value columns, missing columns, negative counts, or some of the place's areas missing from a
+        group (an incomplete sum would be silently wrong).
+    """
+    value_cols = list(value_cols)
+    not_counts = [c for c in value_cols if c not in COUNT_COLUMNS]
+    if not_counts:
+        raise DataError(f"aggregate_counts: {not_counts} are not count columns; only {sorted(COUNT_COLUMNS)} can be "
+                        "summed across areas. Published rates and life expectancies are never averaged: aggregate "
+                        "the counts and recompute the statistic.")
+    missing = [c for c in [code_col, *value_cols] if c not in df.columns]
+    if missing:
+        raise DataError(f"aggregate_counts: column(s) {missing} not in the table (columns: {list(df.columns)})")
+    areas = place_areas(place)
+    level = level or _level(code_col)
+    members = {"districts": areas.districts, "lsoa11": areas.lsoa11, "lsoa21": areas.lsoa21,
+               "msoa11": areas.msoa11}.get(level)
+    if members is None:
+        raise DataError(f"aggregate_counts: level must be districts, lsoa11, lsoa21 or msoa11, not {level!r}")
+    if level == "districts" and _attr(place, "lsoas"):
+        raise DataError(f"aggregate_counts: place {areas.slug!r} is defined by LSOAs; district-level counts "
+                        "cannot be aggregated to it. Use LSOA-level data.")
+    for column in value_cols:
+        if not pd.api.types.is_numeric_dtype(df[column]):
+            raise DataError(f"aggregate_counts: column {column!r} is not numeric (dtype {df[column].dtype})")
+        if (df[column] < 0).any():
+            raise DataError(f"aggregate_counts: column {column!r} has negative counts")
+    skip = {code_col, "area_name", "area_type", *value_cols} | {c for c in df.columns if c.endswith("_name")}
+    by = [c for c in df.columns if c not in skip] if by is None else list(by)
+    subset = df[df[code_col].isin(members)]
+    if subset.empty:
+        raise DataError(f"aggregate_counts: none of place {areas.slug!r}'s {level} codes is in column {code_col!r}")
+    if by:
+        grouped = subset.groupby(by, dropna=False, sort=True)
+        out = grouped[value_cols].sum().reset_index()
+        out["n_areas"] = grouped[code_col].nunique().to_numpy()
+    else:
+        out = pd.DataFrame([subset[value_cols].sum()])
+        out["n_areas"] = subset[code_col].nunique()
+    incomplete = out["n_areas"] < len(members)
+    if incomplete.any():
+        example = out.loc[incomplete, by + ["n_areas"]].head(3).to_dict("records") if by else out["n_areas"].tolist()
+        raise DataError(f"aggregate_counts: place {areas.slug!r} has {len(members)} {level} areas but some groups "
+                        f"have fewer, e.g. {example}; the sum would be incomplete")
+    out.insert(0, code_col, f"place:{areas.slug}")
+    out.insert(1, "area_name", str(_attr(place, "name", areas.slug)))
+    out.insert(2, "area_type", "place")
+    return out
