@@ -80,11 +80,17 @@ def arriaga(reference, comparison, *, deaths, population, age_start, by=()):
     G, B = c1["l"].shape
     l1, l2, L1, L2, T1, T2 = c1["l"], c2["l"], c1["L"], c2["L"], c1["T"], c2["T"]
     l10 = l1[:, :1]
-    direct = np.empty((G, B))
+
+    def ratio(num, den):
+        # Chiang's q = 1 can empty a table before 90+; nobody left -> no person-years, ratio 0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(den > 0, num / np.where(den > 0, den, 1.0), 0.0)
+
+    r = ratio(l1, l2)  # l1_x / l2_x
+    direct = l1 / l10 * (ratio(L2, l2) - ratio(L1, l1))
+    direct[:, -1] = l1[:, -1] / l10[:, 0] * (ratio(T2[:, -1], l2[:, -1]) - ratio(T1[:, -1], l1[:, -1]))
     indirect = np.zeros((G, B))
-    direct[:, :-1] = l1[:, :-1] / l10 * (L2[:, :-1] / l2[:, :-1] - L1[:, :-1] / l1[:, :-1])
-    indirect[:, :-1] = T2[:, 1:] / l10 * (l1[:, :-1] / l2[:, :-1] - l1[:, 1:] / l2[:, 1:])
-    direct[:, -1] = l1[:, -1] / l10[:, 0] * (T2[:, -1] / l2[:, -1] - T1[:, -1] / l1[:, -1])
+    indirect[:, :-1] = T2[:, 1:] / l10 * (r[:, :-1] - r[:, 1:])
     contribution = direct + indirect
     e1, e2 = c1["e"][:, 0], c2["e"][:, 0]
     gap = e2 - e1
