@@ -1,0 +1,44 @@
+"""Each check catches the defect it is for, on a deliberately broken copy of the site."""
+
+from __future__ import annotations
+
+import pytest
+
+from browser import checks
+
+
+def _matching(problems, page, check, text=""):
+    return [p for p in problems if p.page == page and p.check == check and text in p.detail]
+
+
+def test_missing_image_and_broken_link_are_reported(broken_site):
+    problems = checks.check_internal_links(broken_site.site)
+    assert _matching(problems, broken_site.link_page, "links", "no-such-page.html"), checks.report(problems)
+    assert _matching(problems, broken_site.chapter, "links", "no such file"), checks.report(problems)
+
+
+def test_missing_alt_text_is_reported(broken_site):
+    problems = checks.check_alt_text(broken_site.site)
+    assert _matching(problems, broken_site.chapter, "alt"), checks.report(problems)
+
+
+def test_chapter_without_findings_or_download_is_reported(broken_site):
+    problems = checks.check_chapters(broken_site.site, [broken_site.chapter])
+    assert _matching(problems, broken_site.chapter, "chapter", "findings"), checks.report(problems)
+    assert _matching(problems, broken_site.chapter, "chapter", "download"), checks.report(problems)
+
+
+def test_external_script_and_import_are_reported(broken_site):
+    problems = checks.check_offline(broken_site.site)
+    assert _matching(problems, broken_site.script_page, "offline", "https://cdn.example.com/x.js"), checks.report(problems)
+    assert _matching(problems, broken_site.css_file, "offline", "@import"), checks.report(problems)
+
+
+@pytest.mark.browser
+def test_browser_reports_js_error_missing_file_and_external_request(browser, broken_url, broken_site):
+    problems, _ = checks.browse(browser, broken_url, [broken_site.script_page, broken_site.chapter])
+    script_page = [p for p in problems if p.page == broken_site.script_page]
+    assert any(p.check == "console" and "undefinedFunctionOnPurpose" in p.detail for p in script_page), checks.report(problems)
+    assert any(p.check == "request" and "cdn.example.com" in p.detail for p in script_page), checks.report(problems)
+    image = broken_site.image.rsplit("/", 1)[-1]
+    assert any(p.check == "request" and image in p.detail for p in problems if p.page == broken_site.chapter), checks.report(problems)
