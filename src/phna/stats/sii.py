@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pandas as pd
 
@@ -141,7 +144,10 @@ def sii(
     standard error derived from its limits, ``(U - L) / (2 z)``, on the
     natural, log (rates) or logit (proportions) scale, transformed back, the
     weighted regression is refitted on every draw (closed form, vectorised
-    over draws and groups) and the limits are the sorted draws at positions
+    over draws and groups; for values on the natural scale the regression
+    is linear in the values, so the joint normal distribution of slope and
+    intercept is sampled directly -- the same distribution, far fewer
+    random numbers) and the limits are the sorted draws at positions
     ``round(R (1 - c)/2)`` and ``round(R (1 + c)/2)`` (1-based). Groups
     without every quantile are returned with NaN and a reason. Zero,
     negative or missing populations, missing values or limits, and limits
@@ -267,37 +273,78 @@ def sii(
 def _simulate(mu, S, a, c, xbar, value_type, R, pos, want_rii, seed):
     """Order statistics ``pos`` (0-based) of the simulated SII (and RII) per group.
 
-    Draws are generated block by block (a few groups x a slice of the draws
-    at a time) so memory stays bounded; within a block everything is numpy
-    broadcasting and a batched matrix product, with no loop over groups or draws.
+    Values on the natural scale ("normal"): the SII and the intercept are
+    linear in the quantile values, so each draw of the regression is exactly
+    a draw from the bivariate normal with the corresponding mean and
+    covariance; we sample that directly (1-2 normals per draw instead of one
+    per quantile) -- the same distribution the per-quantile simulation
+    samples. Rates and proportions are back-transformed per quantile before
+    the regression, so their draws are generated in full.
+
+    Draws are generated in blocks of groups (each block with its own
+    generator spawned from ``seed``, so results do not depend on the number
+    of threads); within a block everything is numpy broadcasting and
+    contractions over the quantile axis, with no loop over groups or draws.
     """
     G, Q = mu.shape
-    rng = np.random.default_rng(seed)
+    children = np.random.SeedSequence(seed).spawn(1)[0]
+    if value_type == "normal":
+        per_group = R * 2
+    else:
+        per_group = R * Q
+    gc = max(1, _BLOCK_ELEMENTS // per_group)
+    blocks = [(g0, min(G, g0 + gc)) for g0 in range(0, G, gc)]
+    seeds = children.spawn(len(blocks))
     sii_out = np.empty((G, len(pos)))
     rii_out = np.empty((G, len(pos))) if want_rii else None
-    per_group = R * Q
-    gc = max(1, _BLOCK_ELEMENTS // per_group)
-    rc = R if gc > 1 else max(1, _BLOCK_ELEMENTS // Q)
-    for g0 in range(0, G, gc):
-        g1 = min(G, g0 + gc)
+
+    def run(block, ss):
+        g0, g1 = block
+        rng = np.random.default_rng(ss)
         k = g1 - g0
-        slopes = np.empty((k, R))
-        ints = np.empty((k, R)) if want_rii else None
-        cg = c[g0:g1, :, None]
-        ag = a[g0:g1, :, None]
-        for r0 in range(0, R, rc):
-            r1 = min(R, r0 + rc)
-            draws = rng.standard_normal((k, r1 - r0, Q))
-            draws *= S[g0:g1, None, :]
-            draws += mu[g0:g1, None, :]
-            y = _back(draws, value_type, out=draws)
-            s = np.matmul(y, cg)[:, :, 0]
-            slopes[:, r0:r1] = s
+        sl = slice(g0, g1)
+        if value_type == "normal":
+            d = a[sl] - c[sl] * xbar[sl, None]  # intercept weights
+            s0 = (c[sl] * mu[sl]).sum(axis=1)
+            i0 = (a[sl] * mu[sl]).sum(axis=1) - s0 * xbar[sl]
+            vs = ((c[sl] * S[sl]) ** 2).sum(axis=1)
+            vi = ((d * S[sl]) ** 2).sum(axis=1)
+            cv = (c[sl] * d * S[sl] ** 2).sum(axis=1)
+            sd_s = np.sqrt(vs)
+            z1 = rng.standard_normal((k, R))
+            slopes = s0[:, None] + sd_s[:, None] * z1
+            ints = None
             if want_rii:
-                ints[:, r0:r1] = np.matmul(y, ag)[:, :, 0] - s * xbar[g0:g1, None]
-        sii_out[g0:g1] = np.partition(slopes, pos, axis=1)[:, pos]
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    beta = np.where(vs > 0, cv / vs, 0.0)
+                resid = np.sqrt(np.maximum(vi - beta * cv, 0.0))
+                z2 = rng.standard_normal((k, R))
+                ints = i0[:, None] + (beta * sd_s)[:, None] * z1 + resid[:, None] * z2
+        else:
+            rc = R if k > 1 else max(1, min(R, _BLOCK_ELEMENTS // Q))
+            slopes = np.empty((k, R))
+            ints = np.empty((k, R)) if want_rii else None
+            for r0 in range(0, R, rc):
+                r1 = min(R, r0 + rc)
+                draws = rng.standard_normal((k, r1 - r0, Q))
+                draws *= S[sl, None, :]
+                draws += mu[sl, None, :]
+                y = _back(draws, value_type, out=draws)
+                s_ = np.einsum("grq,gq->gr", y, c[sl])
+                slopes[:, r0:r1] = s_
+                if want_rii:
+                    ints[:, r0:r1] = np.einsum("grq,gq->gr", y, a[sl]) - s_ * xbar[sl, None]
+        sii_out[sl] = np.partition(slopes, pos, axis=1)[:, pos]
         if want_rii:
             with np.errstate(divide="ignore", invalid="ignore"):
                 rr = (ints + slopes) / ints
-            rii_out[g0:g1] = np.partition(rr, pos, axis=1)[:, pos]
+            rii_out[sl] = np.partition(rr, pos, axis=1)[:, pos]
+
+    workers = min(len(blocks), os.cpu_count() or 1)
+    if workers > 1:
+        with ThreadPoolExecutor(max_workers=workers) as ex:
+            list(ex.map(run, blocks, seeds))
+    else:
+        for b, ss in zip(blocks, seeds):
+            run(b, ss)
     return sii_out, rii_out
