@@ -105,6 +105,9 @@ def read_columns(path: str | Path, fmt: str, header_row: int = 0) -> list[str]:
                     return [cell.strip() for cell in row]
         raise DataError(f"{path}: fewer than {header_row + 1} lines, no header row")
     if fmt == "geojson":
+        quick = _first_feature_properties(path)
+        if quick is not None:
+            return quick
         with path.open(encoding="utf-8-sig") as handle:
             doc = json.load(handle)
         features = doc.get("features") or []
@@ -116,6 +119,22 @@ def read_columns(path: str | Path, fmt: str, header_row: int = 0) -> list[str]:
             doc = json.load(handle)
         return list(doc.keys()) if isinstance(doc, dict) else []
     return []
+
+
+def _first_feature_properties(path: Path) -> list[str] | None:
+    """Property names of the first feature, read from the start of the file (no full parse of large GeoJSON)."""
+    with path.open(encoding="utf-8-sig") as handle:
+        head = handle.read(1 << 16)
+    features = head.find('"features"')
+    start = head.find('"properties"', features) if features >= 0 else -1
+    brace = head.find("{", start) if start >= 0 else -1
+    if brace < 0:
+        return None
+    try:
+        props, _ = json.JSONDecoder().raw_decode(head, brace)
+    except ValueError:
+        return None
+    return list(props) if isinstance(props, dict) else None
 
 
 def column_check(found: list[str], expected: list[str]) -> list[str]:
