@@ -51,6 +51,11 @@ class PublishedLE:
     period: str
     findings: list[str] = field(default_factory=list)
 
+    @property
+    def districts(self) -> list[str]:
+        """Names of the place's districts as they appear in the trend (to highlight them)."""
+        return list(dict.fromkeys(self.trend.loc[self.trend["role"] == "place district", "area_name"]))
+
 
 def published(ctx, indicator_id: int = 90366) -> PublishedLE:
     """Published life expectancy at birth (Fingertips 90366) for the place's districts and England.
@@ -464,6 +469,10 @@ class PublishedSII:
     trend: pd.DataFrame
     findings: list[str] = field(default_factory=list)
 
+    @property
+    def districts(self) -> list[str]:
+        return list(dict.fromkeys(self.trend.loc[self.trend["role"] == "place district", "area_name"]))
+
 
 def published_sii(ctx, indicator_id: int = 92901) -> PublishedSII:
     """Published SII in life expectancy at birth (Fingertips 92901) for the place's districts and England."""
@@ -496,6 +505,13 @@ class HealthyLE:
     period: str | None
     coverage: str
     findings: list[str] = field(default_factory=list)
+
+    @property
+    def areas(self) -> list[str]:
+        """Names of the place's own areas in the table (districts where published, else the county)."""
+        if self.table.empty:
+            return []
+        return list(dict.fromkeys(self.table.loc[self.table["role"].isin(["place district", "county"]), "area_name"]))
 
 
 def healthy(ctx) -> HealthyLE:
@@ -546,3 +562,32 @@ def healthy(ctx) -> HealthyLE:
         )
     return HealthyLE(table=table, latest=latest.reset_index(drop=True), period=period, coverage=coverage,
                      findings=findings)
+
+
+# ------------------------------------------------------------------------------------------------ helpers
+def attempt(func, *args, **kwargs):
+    """Run an analysis step; return ``(result, None)`` or ``(None, reason)`` when the data do not cover it.
+
+    Only data problems (:class:`phna.data.DataError`, and the extract's validation errors) are caught, so the
+    chapter can say plainly why a section is missing; programming errors still fail the build.
+    """
+    from phna.analyses.extract import ExtractError
+
+    try:
+        return func(*args, **kwargs), None
+    except (data.DataError, ExtractError) as exc:
+        return None, str(exc)
+
+
+def by_sex(table: pd.DataFrame, sex: str) -> pd.DataFrame:
+    """Rows of ``table`` for one sex (an empty frame stays empty)."""
+    if table is None or table.empty or "sex" not in table.columns:
+        return pd.DataFrame()
+    return table[table["sex"] == sex].reset_index(drop=True)
+
+
+def district_names(ctx) -> list[str]:
+    """Names of the place's districts (as in the LSOA lookup)."""
+    lookup = data.lsoa11_lookup().drop_duplicates("district_code")
+    names = dict(zip(lookup["district_code"], lookup["district_name"]))
+    return [str(names.get(code, code)) for code in ctx.areas.districts]
