@@ -1,0 +1,210 @@
+"""Fingertips-style spine chart, plus the deprivation charts of the wider determinants chapter.
+
+Spine chart: each indicator is a row; the centre line is England (or, where no England value is
+published, the middle English district); the bar shows the range of English districts (lightest: worst to
+best; darker: the middle half, 25th to 75th percentile); markers are the place's districts, coloured by
+their comparison with England. As in Fingertips, each row is oriented so that better is to the right (for
+indicators with no judgement of good or bad, higher is to the right). The comparison is also given in the
+table and findings, never by colour alone; districts are told apart by marker shape.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import PercentFormatter
+
+from phna.charts import style
+
+_MARKERS = ["o", "D", "s", "^", "v", "P", "X", "*"]
+COMPARISON_LABELS = {
+    "better": "Significantly better than England",
+    "similar": "Not significantly different",
+    "worse": "Significantly worse than England",
+    "higher": "Significantly higher than England",
+    "lower": "Significantly lower than England",
+    "not compared": "Not compared (no confidence interval)",
+}
+
+
+def spine_positions(df: pd.DataFrame) -> pd.DataFrame:
+    """Scale each row of a spine table to -1..1 around its centre, better to the right.
+
+    ``df`` needs ``centre, england_districts_min, england_districts_q25, england_districts_q75,
+    england_districts_max, value, polarity``. Adds ``pos_min, pos_q25, pos_q75, pos_max, pos_value``.
+    """
+    out = df.copy()
+    flip = np.where(out["polarity"] == "low is good", -1.0, 1.0)
+    half = np.maximum(out["centre"] - out["england_districts_min"], out["england_districts_max"] - out["centre"])
+    half = half.where(half > 0, 1.0)
+    for col, name in (("england_districts_min", "min"), ("england_districts_q25", "q25"),
+                      ("england_districts_q75", "q75"), ("england_districts_max", "max"), ("value", "value")):
+        out[f"pos_{name}"] = flip * (out[col] - out["centre"]) / half
+    # After flipping, "min"/"max" may swap sides: keep left < right for drawing.
+    lo = np.minimum(out["pos_min"], out["pos_max"])
+    hi = np.maximum(out["pos_min"], out["pos_max"])
+    q_lo = np.minimum(out["pos_q25"], out["pos_q75"])
+    q_hi = np.maximum(out["pos_q25"], out["pos_q75"])
+    out["pos_min"], out["pos_max"], out["pos_q25"], out["pos_q75"] = lo, hi, q_lo, q_hi
+    return out
+
+
+def _fmt(value, decimals: int = 1) -> str:
+    return "–" if pd.isna(value) else f"{value:,.{decimals}f}"
+
+
+def spine_chart(
+    df: pd.DataFrame,
+    *,
+    title: str,
+    indicator: str = "indicator",
+    area: str = "area_name",
+    comparison: str = "comparison",
+    show_values: bool | None = None,
+):
+    """Draw a spine chart from one row per indicator x area (see the module docstring).
+
+    Parameters
+    ----------
+    df : DataFrame
+        Columns ``indicator, period, unit, polarity, centre, centre_basis, england, england_districts_min/_q25/
+        _q75/_max, value, area_name, comparison`` (as :func:`phna.analyses.wider_determinants.indicator_table`).
+    title : str
+        States the finding.
+    show_values : bool, optional
+        Print each area's value and England's at the right (default: when there are at most two areas).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    data = spine_positions(df)
+    indicators = list(dict.fromkeys(data[indicator]))
+    areas = list(dict.fromkeys(data[area]))
+    if show_values is None:
+        show_values = len(areas) <= 2
+    height = 1.2 + 0.42 * len(indicators)
+    fig, ax = style.new_figure(11, height)
+    ax.grid(False)
+    for i, name in enumerate(indicators):
+        y = len(indicators) - 1 - i
+        row = data[data[indicator] == name].iloc[0]
+        ax.barh(y, row["pos_max"] - row["pos_min"], left=row["pos_min"], height=0.6, color="#E3E3E3",
+                edgecolor="none")
+        ax.barh(y, row["pos_q75"] - row["pos_q25"], left=row["pos_q25"], height=0.6, color="#A8A8A8",
+                edgecolor="none")
+        for j, place in enumerate(areas):
+            own = data[(data[indicator] == name) & (data[area] == place)]
+            if own.empty or pd.isna(own["pos_value"].iloc[0]):
+                continue
+            cat = own[comparison].iloc[0]
+            offset = (j - (len(areas) - 1) / 2) * 0.12 if len(areas) > 1 else 0
+            ax.plot(own["pos_value"].iloc[0], y + offset, marker=_MARKERS[j % len(_MARKERS)], markersize=8,
+                    color=style.COMPARISON.get(cat, style.COMPARISON["not compared"]), markeredgecolor="black",
+                    markeredgewidth=0.7, linestyle="none", zorder=3)
+        label = f"{name} ({row['period']}, {row['unit']})"
+        if row["centre_basis"] != "England":
+            label += " †"
+        ax.text(-1.08, y, label, ha="right", va="center", fontsize=8.5)
+        if show_values:
+            decimals = int(row["decimals"]) if "decimals" in data.columns and pd.notna(row["decimals"]) else 1
+            vals = " | ".join(
+                _fmt(data[(data[indicator] == name) & (data[area] == p)]["value"].iloc[0], decimals) for p in areas
+                if len(data[(data[indicator] == name) & (data[area] == p)]))
+            ax.text(1.1, y, f"{vals} | {_fmt(row['england'], decimals)}", ha="left", va="center", fontsize=8.5)
+    ax.axvline(0, color=style.ENGLAND, linewidth=1.2)
+    ax.set_xlim(-1.05, 1.05)
+    ax.set_ylim(-0.7, len(indicators) - 0.3)
+    ax.set_yticks([])
+    ax.set_xticks([-1, 0, 1], ["Worse\n(or lower)", "England\n(centre line)", "Better\n(or higher)"])
+    for side in ("left", "bottom"):
+        ax.spines[side].set_visible(False)
+    if show_values:
+        ax.text(1.1, len(indicators) - 0.35, " | ".join(areas) + " | England", ha="left", va="bottom",
+                fontsize=8.5, fontweight="bold")
+    handles = [Patch(color="#E3E3E3", label="Range of English districts"),
+               Patch(color="#A8A8A8", label="Middle half of English districts (25th-75th percentile)")]
+    cats = [c for c in COMPARISON_LABELS if c in set(data[comparison])]
+    handles += [Line2D([], [], marker="o", linestyle="none", color=style.COMPARISON[c], markeredgecolor="black",
+                       label=COMPARISON_LABELS[c]) for c in cats]
+    if len(areas) > 1:
+        handles += [Line2D([], [], marker=_MARKERS[j % len(_MARKERS)], linestyle="none", color="white",
+                           markeredgecolor="black", label=p) for j, p in enumerate(areas)]
+    if (data["centre_basis"] != "England").any():
+        handles.append(Line2D([], [], linestyle="none", label="† no England value: centre is the middle English district"))
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.08 - 0.6 / height), ncol=2, fontsize=8)
+    ax.set_title(title, loc="left", x=-0.6 if len(indicators) else 0)
+    return fig
+
+
+def domain_chart(df: pd.DataFrame, *, title: str, label: str = "domain_label", index: str = "index",
+                 share: str = "share", national: float = 20.0):
+    """Horizontal bars: share of the place's small areas in national deciles 1-2 of each domain, by index."""
+    indices = list(dict.fromkeys(df[index]))
+    labels = list(dict.fromkeys(df[label]))
+    colours = [style.REGION, style.PLACE, style.HIGHLIGHT]
+    fig, ax = style.new_figure(9, 1 + 0.55 * len(labels))
+    height = 0.8 / max(len(indices), 1)
+    y = np.arange(len(labels))[::-1]
+    for k, name in enumerate(indices):
+        part = df[df[index] == name].set_index(label).reindex(labels)
+        ax.barh(y + (len(indices) - 1) / 2 * height - k * height, part[share], height=height,
+                color=colours[k % len(colours)], label=name)
+    ax.axvline(national, color=style.ENGLAND, linestyle="--", linewidth=1,
+               label=f"England ({national:g} % of small areas by definition)")
+    ax.set_yticks(y, labels)
+    ax.xaxis.set_major_formatter(PercentFormatter(decimals=0))
+    ax.set_xlabel("Share of the place's small areas (LSOAs) in England's most deprived 20 % for the domain (%)")
+    ax.grid(axis="y", visible=False)
+    ax.legend(loc="lower right", fontsize=8)
+    ax.set_title(title)
+    return fig
+
+
+def change_chart(df: pd.DataFrame, *, title: str, index: str = "index", decile: str = "decile",
+                 share: str = "share"):
+    """Paired bars: share of small areas in each national decile for two editions of the index."""
+    indices = list(dict.fromkeys(df[index]))
+    fig, ax = style.new_figure(8, 4.5)
+    width = 0.8 / max(len(indices), 1)
+    colours = [style.REGION, style.PLACE]
+    for k, name in enumerate(indices):
+        part = df[df[index] == name].set_index(decile).reindex(range(1, 11))
+        ax.bar(np.arange(1, 11) - 0.4 + width / 2 + k * width, part[share].fillna(0), width=width,
+               color=colours[k % 2], label=name)
+    ax.axhline(10, color=style.ENGLAND, linestyle="--", linewidth=1, label="England (10 % in each decile)")
+    ax.set_xticks(range(1, 11))
+    ax.set_xlabel("National deprivation decile (1 = most deprived 10 % of England)")
+    ax.set_ylabel("Share of small areas (LSOAs) (%)")
+    ax.yaxis.set_major_formatter(PercentFormatter(decimals=0))
+    ax.grid(axis="x", visible=False)
+    ax.legend(loc="upper right", fontsize=8)
+    ax.set_title(title)
+    return fig
+
+
+def gradient_chart(points: pd.DataFrame, fits: pd.DataFrame, *, title: str, place_label: str,
+                   x: str = "imd_score", y: str = "value", highlight: str = "in_place", sex: str = "sex"):
+    """Life expectancy against deprivation score, one panel per sex: England's MSOAs in grey, the place's
+    highlighted, the fitted national line in black."""
+    sexes = list(dict.fromkeys(points[sex]))
+    fig, axes = style.new_figure(10, 4.5, ncols=len(sexes), sharey=True, squeeze=False)
+    for ax, s in zip(axes[0], sexes):
+        part = points[points[sex] == s]
+        other = part[~part[highlight]]
+        own = part[part[highlight]]
+        ax.scatter(other[x], other[y], s=5, color=style.OTHER, alpha=0.5, label="MSOAs in England", linewidths=0)
+        ax.scatter(own[x], own[y], s=22, color=style.SEX_COLOURS.get(s, style.PLACE), edgecolor="black",
+                   linewidths=0.5, label=f"MSOAs in {place_label}", zorder=3)
+        fit = fits[fits[sex] == s].iloc[0]
+        xs = np.linspace(part[x].min(), part[x].max(), 50)
+        ax.plot(xs, fit["intercept"] + fit["slope_per_10_points"] / 10 * xs, color=style.ENGLAND, linewidth=1.4,
+                label="National line (weighted fit)")
+        ax.set_title(f"{s.capitalize()}s", fontsize=11)
+        ax.set_xlabel("Neighbourhood IMD 2019 score\n(higher = more deprived)")
+        ax.legend(loc="lower left", fontsize=8)
+    axes[0][0].set_ylabel("Life expectancy at birth, 2016-20 (years)")
+    fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=12)
+    return fig
