@@ -151,11 +151,21 @@ def _counts_ons2014(ctx) -> tuple[pd.DataFrame, list[str]]:
     frames = []
     for code, name, role, members in groups:
         part = d[d["area_code"].isin(members)]
-        name = name or str(part["area_name"].iloc[0]).title().replace(" And ", " and ").replace(" Of ", " of ")
+        name = name or _area_name(code)
         summed = part.groupby(["sex", "age_start", "age_band"], as_index=False)[["deaths", "population"]].sum()
         frames.append(summed.assign(area_code=code, area_name=name, role=role, n_areas=len(members)))
     counts = pd.concat(frames, ignore_index=True)
     return counts, notes
+
+
+def _area_name(code: str) -> str:
+    """A readable name for an area code (from the ONS 2014 tables, which name every English area)."""
+    if code == ENGLAND:
+        return "England"
+    names = data.deaths_population_2014().drop_duplicates("area_code").set_index("area_code")["area_name"]
+    if code not in names.index:
+        return code
+    return str(names[code]).title().replace(" And ", " and ").replace(" Of ", " of ").replace(" Upon ", " upon ")
 
 
 def _counts_extract(ctx, path) -> tuple[pd.DataFrame, list[str], str]:
@@ -178,8 +188,7 @@ def _counts_extract(ctx, path) -> tuple[pd.DataFrame, list[str], str]:
             groups.append((ctx.areas.icb_code, "ICB", "ICB", icb_districts))
         for code in [c for c in ctx.comparators if c != ENGLAND] + [ENGLAND]:
             if code in codes:
-                groups.append((code, "England" if code == ENGLAND else code,
-                               "England" if code == ENGLAND else "comparator", [code]))
+                groups.append((code, _area_name(code), "England" if code == ENGLAND else "comparator", [code]))
             else:
                 notes.append(f"The extract has no rows for comparator {code}; it is not shown.")
         for code, name, role, members in groups:
@@ -203,7 +212,7 @@ def _counts_extract(ctx, path) -> tuple[pd.DataFrame, list[str], str]:
         for code in [c for c in ctx.comparators if c != ENGLAND]:
             members = set(lookup.loc[lookup["region_code"] == code, "lsoa11_code"])
             if members and members <= have:
-                groups.append((code, code, "comparator", members))
+                groups.append((code, _area_name(code), "comparator", members))
         if set(lookup["lsoa11_code"]) <= have:
             groups.append((ENGLAND, "England", "England", set(lookup["lsoa11_code"])))
         else:
