@@ -100,6 +100,31 @@ class ChapterContext:
         """The main confidence level (the first one given)."""
         return self.confidence[0]
 
+    def comparator_names(self) -> list[str]:
+        from phna import data
+
+        lookup = data.district_lookup()
+        names = {"E92000001": "England"}
+        for code_col, name_col in (("region_code", "region_name"), ("county_code", "county_name"), ("district_code", "district_name")):
+            if code_col in lookup and name_col in lookup:
+                names.update(dict(zip(lookup[code_col], lookup[name_col])))
+        return [names.get(code, code) for code in self.comparators]
+
+    def banner(self) -> None:
+        """One line under the title: the place, what it is made of, and what it is compared with."""
+        from phna import data
+
+        if self.place.districts:
+            lookup = data.district_lookup().set_index("district_code")["district_name"]
+            parts = ", ".join(f"{lookup.get(c, c)} ({c})" for c in self.place.districts)
+        else:
+            parts = f"{len(self.place.lsoas)} small areas (LSOAs)"
+        levels = " and ".join(f"{c * 100:g} %" for c in self.confidence)
+        _display_markdown(
+            f"**{self.name}**: {parts}. Compared with {' and '.join(self.comparator_names())}; "
+            f"confidence intervals at {levels}."
+        )
+
     # -------------------------------------------------------------- publishing
     def _path(self, name: str, suffix: str) -> Path:
         directory = self.output_dir / DATA_DIR
@@ -151,7 +176,7 @@ class ChapterContext:
         plt.close(fig)
         csv = self.write_csv(data, name)
         self._figures += 1
-        label = f"fig-{self.chapter}-{_slug(name)}"
+        label = f"fig-{self.place.slug}-{self.chapter}-{_slug(name)}"
         alt_text = " ".join(alt.split()).replace("\n", " ")
         _display_markdown(
             f"```{{figure}} {DATA_DIR}/{png.name}\n:alt: {alt_text}\n:name: {label}\n:width: 100%\n\n"
@@ -203,5 +228,7 @@ class ChapterContext:
 
 
 def chapter(name: str, **parameters: Any) -> ChapterContext:
-    """Create the context for chapter ``name`` (the template's second cell)."""
-    return ChapterContext(name, **parameters)
+    """Create the context for chapter ``name`` (the template's second cell) and show which place it is about."""
+    ctx = ChapterContext(name, **parameters)
+    ctx.banner()
+    return ctx

@@ -261,7 +261,8 @@ def computed(ctx, deaths_extract=None) -> ComputedLE:
     table["unit"] = "years"
     table["data"] = label
     order = {"place": 0, "ICB": 1, "comparator": 2, "England": 3}
-    table = table.sort_values(["sex", "role"], key=lambda s: s.map(order) if s.name == "role" else s,
+    sex_order = {"male": 0, "female": 1}
+    table = table.sort_values(["sex", "role"], key=lambda s: s.map(order if s.name == "role" else sex_order),
                               ignore_index=True)
     keep = ["area_code", "area_name", "role", "sex", "period", "value", "lower_ci", "upper_ci",
             *[c for c in ("lower_99_8", "upper_99_8") if c in table.columns], "england", "comparison",
@@ -563,7 +564,8 @@ def healthy(ctx) -> HealthyLE:
                                         polarity="high is good")
     latest.loc[latest["area_code"] == ENGLAND, "comparison"] = "benchmark"
     findings = [coverage]
-    for row in latest[latest["role"].isin(["place district", "county"])].itertuples():
+    shown = latest[latest["role"].isin(["place district", "county"])].sort_values("sex", ascending=False)
+    for row in shown.itertuples():
         findings.append(
             f"{SEX_WORDS[row.sex]} healthy life expectancy in {row.area_name}, {period}: "
             f"{fmt_value_ci(row.value, row.lower_ci, row.upper_ci, unit='years')}, "

@@ -206,16 +206,19 @@ class Boundaries:
 
 
 def lsoa_boundaries(ctx) -> Boundaries:
-    """LSOA boundaries for the place's map (2011 LSOAs for IMD 2019, 2021 LSOAs for IoD 2025)."""
+    """LSOA boundaries for the place's map (2011 LSOAs for IMD 2019, 2021 LSOAs for IoD 2025).
+
+    For 2011 LSOAs the less generalised boundaries are used where the mirror has them for every LSOA of
+    the place (Coventry and Warwickshire); elsewhere the super-generalised national file.
+    """
     if ctx.deprivation_index == "imd2019":
-        areas = data.boundaries("lsoa11", codes=ctx.areas.lsoa11)
-        year = 2011
+        try:
+            areas = data.boundaries("lsoa11_detailed", codes=ctx.areas.lsoa11)
+            detail = "ONS LSOA 2011 boundaries, via martinjc/UK-GeoJSON (CC BY 4.0)"
+        except data.DataError:
+            areas = data.boundaries("lsoa11", codes=ctx.areas.lsoa11)
+            detail = "ONS LSOA 2011 boundaries (super-generalised), via geographr"
     else:
         areas = data.boundaries("lsoa21", codes=ctx.areas.lsoa21)
-        year = 2021
-    districts = data.boundaries("ltla24", codes=ctx.areas.districts) if ctx.areas.districts else None
-    return Boundaries(
-        areas=areas,
-        districts=districts,
-        source=f"ONS LSOA {year} and local authority boundaries (generalised), via geographr; contains OS data © Crown copyright",
-    )
+        detail = "ONS LSOA 2021 boundaries (super-generalised), via geographr"
+    return Boundaries(areas=areas, districts=None, source=f"{detail}; contains OS data © Crown copyright")

@@ -8,8 +8,11 @@ inspection.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import shutil
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -94,17 +97,11 @@ def run_job(job: Job) -> JobResult:
         shutil.rmtree(job.staging_dir)
     job.staging_dir.mkdir(parents=True)
     staged = job.staging_dir / f"{job.name}.ipynb"
+    log_path = job.failed_dir.parent / "logs" / f"{job.place_slug}-{job.name}.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        papermill.execute_notebook(
-            str(job.template),
-            str(staged),
-            parameters=job.parameters,
-            kernel_name="python3",
-            cwd=str(job.staging_dir),
-            progress_bar=False,
-            log_output=False,
-            report_mode=False,
-        )
+        with _stderr_to(log_path):
+            _execute(job, staged)
     except Exception as exc:  # papermill raises PapermillExecutionError for cell errors
         job.failed_dir.mkdir(parents=True, exist_ok=True)
         kept = job.failed_dir / f"{job.place_slug}-{job.name}.ipynb"
@@ -118,6 +115,34 @@ def run_job(job: Job) -> JobResult:
     except ChapterFailed as exc:
         return JobResult(job, time.perf_counter() - start, error=str(exc))
     return JobResult(job, time.perf_counter() - start, provenance=provenance)
+
+
+@contextlib.contextmanager
+def _stderr_to(path: Path):
+    """Send this process's stderr (and so the kernel's log messages) to ``path`` while a chapter runs."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with open(path, "wb") as handle:
+        os.dup2(handle.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
+def _execute(job: Job, staged: Path) -> None:
+    papermill.execute_notebook(
+        str(job.template),
+        str(staged),
+        parameters=job.parameters,
+        kernel_name="python3",
+        cwd=str(job.staging_dir),
+        progress_bar=False,
+        log_output=False,
+        report_mode=False,
+    )
 
 
 def _install(job: Job, staged: Path) -> None:

@@ -28,12 +28,13 @@ GENERATED = "book/_generated"
 
 def write_place_index(root: Path, config: Config, place: Place, chapters: Iterable) -> Path:
     """The landing page of a place: what it is and what its chapters cover."""
-    from phna import geography
+    from phna import data, geography
 
     path = root / place_dir(place) / "index.md"
     path.parent.mkdir(parents=True, exist_ok=True)
     areas = geography.place_areas(place)
-    district_names = geography.district_names(areas.districts)
+    lookup = data.district_lookup().set_index("district_code")["district_name"]
+    district_names = {code: lookup.get(code, code) for code in areas.districts}
     what = place.description or " and ".join(district_names.values())
     if place.is_icb:
         intro = (
@@ -94,7 +95,7 @@ def write_build_info(root: Path, config: Config, manifest_entries: Mapping[str, 
         f"- **Python**: {platform.python_version()} on {platform.system()} {platform.machine()}",
         f"- **Data mirror**: `{os.environ.get('PHNA_DATA_MIRROR', '../shared/data (default)')}`",
         "",
-        "### Chapters and their parameters",
+        "## Chapters and their parameters",
         "",
         "| chapter | parameters | data read |",
         "|---|---|---|",
@@ -105,13 +106,13 @@ def write_build_info(root: Path, config: Config, manifest_entries: Mapping[str, 
         lines.append(
             f"| `{job_id}` | `{json.dumps(params, sort_keys=True)}` | {', '.join(prov.get('sources', [])) or '–'} |"
         )
-    lines += ["", "### Data sources", "", "| id | title | publisher | licence | period | sha256 |", "|---|---|---|---|---|---|"]
+    lines += ["", "## Data sources", "", "| id | title | publisher | licence | period | sha256 |", "|---|---|---|---|---|---|"]
     for row in catalogue_summary(None):
         lines.append(
             f"| `{row['id']}` | {row['title']} | {row['publisher']} | {row['licence']} | {row.get('period', '')} "
             f"| `{row['sha256'][:16]}…` |"
         )
-    lines += ["", "### Package versions", "", "| package | version |", "|---|---|"]
+    lines += ["", "## Package versions", "", "| package | version |", "|---|---|"]
     for package in PACKAGES:
         try:
             version = metadata.version(package)

@@ -48,7 +48,7 @@ def population_pyramid(
     ax.axvline(0, color="white", linewidth=1)
     ax.grid(axis="y", visible=False)
     ax.set_title(title)
-    ax.legend(loc="lower right")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.09), ncol=3)
     return fig
 
 

@@ -48,6 +48,7 @@ def resolve(source_id: str, path: str | Path | None) -> tuple[Path, dict[str, An
 
 def file_key(path: Path) -> tuple[str, int, int]:
     """Cache key of a file: (path, size, mtime)."""
+    path = Path(path).resolve()  # symlinked copies of a file share its cache entry
     stat = path.stat()
     return (str(path), stat.st_size, stat.st_mtime_ns)
 
@@ -117,6 +118,11 @@ def to_number(values: pd.Series, source_id: str, path: Path, column: str, missin
     DataError
         Naming the column and offending values when something else is not a number.
     """
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        return values.astype("float64")
+    fast = pd.to_numeric(values, errors="coerce")
+    if fast.notna().all():  # the common case: plain numbers, no separators or markers
+        return fast.astype("float64")
     text = values.astype("string").str.strip().str.replace(",", "", regex=False)
     markers = {"", *missing}
     is_missing = text.isna() | text.isin(markers)

@@ -27,7 +27,7 @@ def schema_path() -> Path:
 @functools.lru_cache(maxsize=4)
 def _load(path: str, mtime_ns: int) -> dict[str, Any]:
     with open(path, encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+        return yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - safe loader
 
 
 def load(path: str | Path | None = None) -> dict[str, Any]:

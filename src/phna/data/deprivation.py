@@ -20,7 +20,7 @@ N_LSOA11 = 32844
 @frame_cache
 def _imd2019(k1: tuple, k2: tuple, k6: tuple, ks: tuple, kie: tuple) -> pd.DataFrame:
     sid2, p2 = "imd2019.file2_domains", Path(k2[0])
-    f2 = read_csv(p2, sid2, dtype=str, keep_default_na=False)
+    f2 = read_csv(p2, sid2, thousands=",")
     cols = {"LSOA code (2011)": "lsoa11_code", "LSOA name (2011)": "lsoa11_name",
             "Local Authority District code (2019)": "district_code", "Local Authority District name (2019)": "district_name"}
     for key, label in _FILE2_DOMAIN.items():
@@ -38,7 +38,7 @@ def _imd2019(k1: tuple, k2: tuple, k6: tuple, ks: tuple, kie: tuple) -> pd.DataF
         check_range(out, f"{key}_decile", 1, 10, sid2, p2)
 
     sid1, p1 = "imd2019.file1_imd", Path(k1[0])
-    f1 = read_csv(p1, sid1, dtype=str, keep_default_na=False)
+    f1 = read_csv(p1, sid1, thousands=",")
     require_columns(f1, ["LSOA code (2011)", "Index of Multiple Deprivation (IMD) Rank"], sid1, p1)
     rank1 = to_int(f1["Index of Multiple Deprivation (IMD) Rank"], sid1, p1, "Index of Multiple Deprivation (IMD) Rank")
     check = out[["lsoa11_code", "imd_rank"]].merge(pd.DataFrame({"lsoa11_code": f1["LSOA code (2011)"], "r1": rank1}),
@@ -65,7 +65,7 @@ def _imd2019(k1: tuple, k2: tuple, k6: tuple, ks: tuple, kie: tuple) -> pd.DataF
         check_range(ie, col, 0, 1, sidi, pi, allow_missing=False)
 
     sid6, p6 = "imd2019.file6_population", Path(k6[0])
-    f6 = read_csv(p6, sid6, dtype=str, keep_default_na=False)
+    f6 = read_csv(p6, sid6, thousands=",")
     pop_col = "Total population: mid 2015 (excluding prisoners)"
     require_columns(f6, ["LSOA code (2011)", pop_col], sid6, p6)
     pop = pd.DataFrame({"lsoa11_code": f6["LSOA code (2011)"],

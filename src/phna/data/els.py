@@ -57,7 +57,8 @@ def parse_period(iso: str) -> tuple[str, dt.date, int]:
 @frame_cache
 def _els(key: tuple, source_id: str) -> pd.DataFrame:
     path = Path(key[0])
-    df = read_csv(path, source_id, dtype=str, keep_default_na=False)
+    df = read_csv(path, source_id, dtype={"areacd": str, "period": str, "status": str}, keep_default_na=False,
+                  na_values={c: ["", "NA", "x", ":"] for c in ("observation", "lci_95", "uci_95")})
     required = ["areacd", "areanm", "geography", "indicator", "period", "observation", "measure", "unit",
                 "lci_95", "uci_95", "status"]
     require_columns(df, required, source_id, path)
@@ -77,7 +78,7 @@ def _els(key: tuple, source_id: str) -> pd.DataFrame:
         "value": to_number(df["observation"], source_id, path, "observation", missing=("NA", "x", ":")),
         "lower_ci": to_number(df["lci_95"], source_id, path, "lci_95", missing=("NA", "x", ":")),
         "upper_ci": to_number(df["uci_95"], source_id, path, "uci_95", missing=("NA", "x", ":")),
-        "unit": df["unit"], "measure": df["measure"], "status": df["status"].replace("", pd.NA),
+        "unit": df["unit"], "measure": df["measure"], "status": df["status"].astype("string").replace("", pd.NA),
     })
     out.loc[out["area_code"].str.startswith("TL"), "area_type"] = "itl"
     bad = out["lower_ci"].notna() & out["value"].notna() & ((out["lower_ci"] > out["value"] + 1e-9)

@@ -73,7 +73,8 @@ def normalise_period(period: str) -> str:
 @frame_cache
 def _read_extract(key: tuple, source_id: str) -> pd.DataFrame:
     path = Path(key[0])
-    df = read_csv(path, source_id, dtype=str, keep_default_na=False)
+    df = read_csv(path, source_id, keep_default_na=False, na_values={"value": ["NA", ""]},
+                  dtype={c: str for c in ("area_code", "area_name", "period", "indicator", "measure", "unit", "inequality", "group")})
     require_columns(df, ["area_code", "area_name", "period", "indicator", "measure", "unit", "value"], source_id, path)
     check_pattern(df, "area_code", AREA, source_id, path)
     group = df["inequality"] if "inequality" in df else df["group"] if "group" in df else pd.Series("NA", index=df.index)

@@ -17,7 +17,7 @@ _LE_COLUMNS = {"Code": "msoa11_code", "Code Name": "msoa11_name", "Sex": "sex", 
 @frame_cache
 def _le_msoa(key: tuple, source_id: str) -> pd.DataFrame:
     path = Path(key[0])
-    df = read_csv(path, source_id, dtype=str, keep_default_na=False)
+    df = read_csv(path, source_id, thousands=",")
     require_columns(df, _LE_COLUMNS, source_id, path)
     out = df[list(_LE_COLUMNS)].rename(columns=_LE_COLUMNS)
     out["sex"] = norm_sex(out["sex"], source_id, path, "Sex")

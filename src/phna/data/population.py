@@ -17,7 +17,7 @@ MYE2_YEARS = (2019, 2021, 2022)
 @frame_cache
 def _lsoa_2019(key: tuple, source_id: str) -> pd.DataFrame:
     path = Path(key[0])
-    df = read_csv(path, source_id, dtype=str, keep_default_na=False)
+    df = read_csv(path, source_id, thousands=",")
     require_columns(df, ["lsoa_code", "la_code", "age", "gender", "n"], source_id, path)
     out = pd.DataFrame({
         "lsoa11_code": df["lsoa_code"], "district_code": df["la_code"],
@@ -58,7 +58,7 @@ def lsoa_population_2019(path: str | Path | None = None) -> pd.DataFrame:
 @frame_cache
 def _mye2(key: tuple, source_id: str) -> pd.DataFrame:
     path = Path(key[0])
-    df = read_csv(path, source_id, dtype=str, keep_default_na=False)
+    df = read_csv(path, source_id, thousands=",")
     require_columns(df, ["code", "name", "geography", "sex", "age", "population"], source_id, path)
     out = pd.DataFrame({
         "area_code": df["code"].str.strip(), "area_name": df["name"].str.strip(),
@@ -104,9 +104,9 @@ def population_single_year(year: int, persons: bool = False, path: str | Path | 
 @frame_cache
 def _imd_decile(key: tuple, source_id: str) -> pd.DataFrame:
     path = Path(key[0])
-    df = read_csv(path, source_id, dtype=str, keep_default_na=False)
+    df = read_csv(path, source_id, thousands=",")
     require_columns(df, ["sex", "imd_decile", "age", "population"], source_id, path)
-    age = df["age"].str.replace("+", "", regex=False)
+    age = df["age"].astype("string").str.replace("+", "", regex=False)
     out = pd.DataFrame({
         "sex": norm_sex(df["sex"], source_id, path, "sex"),
         "imd_decile": to_int(df["imd_decile"], source_id, path, "imd_decile"),

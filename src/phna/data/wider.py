@@ -14,7 +14,7 @@ from .errors import DataError
 @frame_cache
 def _hi_indicators(key: tuple, source_id: str) -> pd.DataFrame:
     path = Path(key[0])
-    df = read_csv(path, source_id, dtype=str, keep_default_na=False)
+    df = read_csv(path, source_id, dtype={"ltla21_code": str, "indicator": str})
     require_columns(df, ["ltla21_code", "year", "indicator", "value"], source_id, path)
     out = pd.DataFrame({"area_code": df["ltla21_code"], "period": to_int(df["year"], source_id, path, "year").astype(str),
                         "indicator": df["indicator"],
