@@ -69,3 +69,14 @@ def test_missing_file_and_no_source(fake_repo, monkeypatch, tmp_path):
     monkeypatch.delenv("PHNA_DATA_MIRROR")
     with pytest.raises(DataError, match="no data mirror.*no download_url"):
         source_path("esp2013.pheindicatormethods")
+
+
+def test_download_url_used_without_mirror(fake_repo, http_mirror, monkeypatch):
+    repo = fake_repo(["esp2013.opensafely"])
+    base = http_mirror(repo.mirror)
+    repo.entry("esp2013.opensafely")["download_url"] = f"{base}/{repo.entry('esp2013.opensafely')['path']}"
+    repo.write_catalogue()
+    monkeypatch.delenv("PHNA_DATA_MIRROR")  # the fake root has no ../shared/data beside it
+    path = source_path("esp2013.opensafely")
+    assert path.read_bytes() == repo.real_bytes("esp2013.opensafely")
+    assert str(path).startswith(str(repo.cache))

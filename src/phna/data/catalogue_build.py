@@ -80,10 +80,10 @@ C_AND_W = ("E08000026", "E07000218", "E07000219", "E07000220", "E07000221", "E07
 FINGERTIPS_API = "https://fingertips.phe.org.uk/api/all_data/csv/by_indicator_id?indicator_ids={ids}"
 
 FINGERTIPS_IDS = FILE_INDICATORS
-FINGERTIPS_REPO = {
-    "trafford_themes": ("traffordDataLab trafford_themes extracts", "ae20a088ae35b93b57843c79ee56e0072915db9e"),
-    "corporate_plan": ("traffordDataLab corporate_plan extracts", "7c6549cb45c58c044bb6fd12ab019a36ed0ed9cf"),
-    "dashboard": ("traffordDataLab dashboard extracts", "83e9bc0cd14d1fac19c743c1e5eece54e0145458"),
+FINGERTIPS_REPO = {  # extract folder -> (repository, HEAD commit the mirror copied from)
+    "trafford_themes": ("traffordDataLab/trafford_themes", "ae20a088ae35b93b57843c79ee56e0072915db9e"),
+    "corporate_plan": ("traffordDataLab/corporate_plan", "7c6549cb45c58c044bb6fd12ab019a36ed0ed9cf"),
+    "dashboard": ("traffordDataLab/dashboard", "83e9bc0cd14d1fac19c743c1e5eece54e0145458"),
 }
 
 
@@ -192,10 +192,13 @@ def _spec() -> list[dict[str, Any]]:
         for folder in ("trafford_themes", "corporate_plan", "dashboard"):
             for f in sorted((mirror / "fingertips_trafford" / folder).glob("*.csv")):
                 ids = FINGERTIPS_IDS[f.stem]
+                theme, stem = f.stem.split("__", 1)
+                repo_path = f"data/{theme}/{stem}.csv"
                 add("fingertips", f"fingertips.{folder}.{f.stem}", f"fingertips_trafford/{folder}/{f.name}",
                     f"Fingertips indicator {ids}: {f.stem.split('__', 1)[1].replace('_', ' ')} ({folder} extract)",
-                    url=FINGERTIPS_API.format(ids=ids), repository_path=f"{FINGERTIPS_REPO[folder][0]}",
-                    commit=FINGERTIPS_REPO[folder][1],
+                    url=FINGERTIPS_API.format(ids=ids), repository=FINGERTIPS_REPO[folder][0],
+                    repository_path=repo_path, commit=FINGERTIPS_REPO[folder][1],
+                    download_url=RAW.format(repo=FINGERTIPS_REPO[folder][0], commit=FINGERTIPS_REPO[folder][1], path=repo_path),
                     notes=f"Fingertips indicator id(s) {ids}; repository HEAD commit (per-file commits in the mirror SOURCES.md).")
         for f in sorted((mirror / "ons_explore_local_statistics" / "data").glob("*.csv")):
             meta = json.loads((mirror / "ons_explore_local_statistics" / "metadata" / f"{f.stem}.json").read_text("utf-8-sig"))
@@ -210,10 +213,13 @@ def _spec() -> list[dict[str, Any]]:
             add("els", f"els.{f.stem}", f"ons_explore_local_statistics/data/{f.name}",
                 f"Explore Local Statistics: {f.stem.replace('-', ' ')}", published=published,
                 publisher=f"{shared.get('sourceOrg', 'Office for National Statistics')} (via ONS Explore Local Statistics)",
-                repository_path=f"{f.stem}/{f.name}", **extra)
+                repository_path=f"{f.stem}/{f.name}",
+                download_url=RAW.format(repo=GROUPS["els"]["repository"], commit=GROUPS["els"]["commit"], path=f"{f.stem}/{f.name}"),
+                **extra)
             add("els", f"els_metadata.{f.stem}", f"ons_explore_local_statistics/metadata/{f.stem}.json",
                 f"Explore Local Statistics metadata: {f.stem.replace('-', ' ')}", format="json", published=published,
-                repository_path=f"{f.stem}/{f.stem}.json")
+                repository_path=f"{f.stem}/{f.stem}.json",
+                download_url=RAW.format(repo=GROUPS["els"]["repository"], commit=GROUPS["els"]["commit"], path=f"{f.stem}/{f.stem}.json"))
         for f in sorted((mirror / "fuel_poverty").glob("*.csv")):
             year = int(f.stem.split("_")[-2])
             add("fuel_poverty", f"fuel_poverty.{year}", f"fuel_poverty/{f.name}",
