@@ -1,0 +1,62 @@
+"""HEAT page: answers come from the book's analyses; prompts for local input; template for two places."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from phna.analyses import heat, overview
+
+TEMPLATE = Path(__file__).resolve().parents[2] / "analyses" / "heat.ipynb"
+
+
+@pytest.fixture
+def rugby(mirror, monkeypatch):
+    monkeypatch.setenv("PHNA_DATA_MIRROR", str(mirror))
+    import phna
+
+    return phna.chapter("heat", place="rugby")
+
+
+def test_answers_use_the_books_numbers(rugby):
+    result = heat.assessment(rugby)
+    assert [q.number for q in result.questions] == [1, 2, 3, 4]
+    dep = overview.deprivation(rugby)
+    assert result.questions[0].answers[0] == dep.findings[0]
+    assert result.core20["x"].iloc[0] == dep.core20["x"].iloc[0]
+    assert set(result.sii["sex"]) == {"male", "female"}
+    assert any("slope index of inequality" in a for a in result.questions[1].answers)
+    for q in result.questions:
+        assert q.local_input
+        md = heat.question_markdown(q)
+        assert md.startswith(f"## {q.number}.") and ":::{admonition} For local input" in md
+
+
+def test_data_problems_become_messages(rugby, monkeypatch):
+    def broken(ctx):
+        raise heat.data.DataError("no MSOA file")
+
+    monkeypatch.setattr(heat.life_expectancy, "within_place", broken)
+    result = heat.assessment(rugby)
+    assert any("no MSOA file" in u for u in result.questions[1].unavailable)
+    assert result.sii.empty
+
+
+@pytest.mark.slow
+def test_template_two_places(mirror, tmp_path):
+    import papermill as pm
+
+    os.environ["PHNA_DATA_MIRROR"] = str(mirror)
+    for place in ("rugby", "warwickshire-north"):
+        folder = tmp_path / place
+        folder.mkdir()
+        pm.execute_notebook(str(TEMPLATE), str(folder / "out.ipynb"), parameters={"place": place}, cwd=str(folder),
+                            kernel_name="python3", progress_bar=False)
+        core = pd.read_csv(folder / "data" / "heat-core20.csv")
+        text = (folder / "out.ipynb").read_text()
+        assert f"{int(core['x'].iloc[0]):,}" in text
+        assert text.count("For local input") >= 4
+        assert (folder / "data" / "heat-le-sii.csv").is_file()
