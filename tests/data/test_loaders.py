@@ -192,6 +192,10 @@ def test_wider_determinants():
     assert cov["neighbour_code"].head(5).tolist() == ["E06000015", "E08000035", "W06000015", "E06000031", "E08000031"]
     esp = data.esp2013()
     assert esp["standard_population"].sum() == 100000 and esp["age_band"].iloc[-1] == "90+"
+    esp20 = data.esp2013(under_one=True)
+    assert len(esp20) == 20 and esp20["standard_population"].sum() == 100000
+    deaths_bands = data.deaths_population_2014()["age_band"].unique().tolist()
+    assert esp20["age_band"].tolist() == deaths_bands
 
 
 def test_boundaries():

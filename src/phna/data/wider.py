@@ -194,8 +194,26 @@ def _esp(key: tuple, source_id: str) -> pd.DataFrame:
     return out.astype({"age_band": "string"})
 
 
-def esp2013(path: str | Path | None = None) -> pd.DataFrame:
-    """2013 European Standard Population: ``age_band`` ("0-4" … "90+"), ``age_start``, ``standard_population``
-    (persons per 100,000; 19 bands, 5000 … 1000)."""
+def esp2013(under_one: bool = False, path: str | Path | None = None) -> pd.DataFrame:
+    """2013 European Standard Population.
+
+    Parameters
+    ----------
+    under_one : bool, default False
+        Split 0-4 into "0" (1,000) and "1-4" (4,000), as ONS does, giving the 20 bands of
+        :func:`phna.data.deaths_population_2014`.
+    path : path, optional
+        Read this file instead of the catalogued one.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``age_band`` ("0-4" … "90+"), ``age_start`` (years), ``standard_population`` (persons per 100,000;
+        19 bands 5000 … 1000, or 20 with ``under_one``).
+    """
     p, source = resolve("esp2013.pheindicatormethods", path)
-    return _esp(file_key(p), source["id"])
+    out = _esp(file_key(p), source["id"])
+    if under_one:
+        split = pd.DataFrame({"age_band": ["0", "1-4"], "age_start": [0, 1], "standard_population": [1000, 4000]})
+        out = pd.concat([split, out.iloc[1:]], ignore_index=True).astype({"age_band": "string"})
+    return out
