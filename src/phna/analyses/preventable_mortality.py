@@ -210,19 +210,26 @@ def preventable_trend(ctx) -> TrendResult:
     lat = result.latest
     if not lat.empty:
         persons = lat[lat["sex"] == "persons"]
-        for _, row in persons.iterrows():
-            direction = "higher" if row["value"] > row["england"] else "lower" if row["value"] < row["england"] else "the same as"
-            if row["comparison"] == "not compared":
-                findings.append(
-                    f"In {row['period']} {row['area_name']}'s rate ({fmt_num(row['value'])} per 100,000) was "
-                    f"{direction}{'' if direction == 'the same as' else ' than'} England's ({fmt_num(row['england'])}); "
-                    "without confidence intervals in the data we cannot say whether the difference is significant."
-                )
-            else:
-                findings.append(
-                    f"In {row['period']} {row['area_name']}'s rate ({fmt_num(row['value'])} per 100,000) was "
-                    f"{comparison_phrase(row['comparison'], 'England', row['england'])} (OHID's published comparison)."
-                )
+        published = persons[persons["comparison"] != "not compared"]
+        for _, row in published.iterrows():
+            findings.append(
+                f"In {row['period']} {row['area_name']}'s rate ({fmt_num(row['value'])} per 100,000) was "
+                f"{comparison_phrase(row['comparison'], 'England', row['england'])} (OHID's published comparison)."
+            )
+        untested = persons[persons["comparison"] == "not compared"]
+        if not untested.empty:
+            england = untested["england"].iloc[0]
+            groups = []
+            for word, mask in (("higher than", untested["value"] > england), ("lower than", untested["value"] < england),
+                               ("the same as", untested["value"] == england)):
+                if mask.any():
+                    named = join_names(f"{r['area_name']} ({fmt_num(r['value'])})" for _, r in untested[mask].iterrows())
+                    groups.append(f"{word} England's ({fmt_num(england)}) in {named}")
+            findings.append(
+                f"In {result.latest_period} the rate per 100,000 was " + "; and ".join(groups)
+                + ". Without confidence intervals in the data we cannot say whether "
+                + ("this difference is" if len(untested) == 1 else "these differences are") + " significant."
+            )
     result.findings = findings
     return result
 
