@@ -116,7 +116,7 @@ def test_deaths_population_2014():
     assert cornwall["population"].sum() == 264718 + 1148  # Cornwall + Isles of Scilly, MYE2 mid-2014 males
     assert df.attrs["unmatched"] == ["INNER LONDON", "OUTER LONDON", "Usual residence outside England and Wales"]
     assert not df.duplicated(["area_code", "sex", "age_band"]).any()
-    assert set(df["area_type"]) <= {"country", "region", "county", "metropolitan_county", "district"}
+    assert set(df["area_type"]) == {"country", "region", "county", "district"}
 
 
 def test_ons_asmr_2014():

@@ -23,7 +23,7 @@ AREA = r"^[EWSNK]\d{8}$"
 
 AREA_TYPES = {
     "K02": "country", "K03": "country", "K04": "country", "E92": "country", "W92": "country", "S92": "country",
-    "N92": "country", "E12": "region", "E10": "county", "E11": "metropolitan_county", "E13": "inner_outer_london",
+    "N92": "country", "E12": "region", "E10": "county", "E11": "county", "E13": "inner_outer_london",
     "E06": "district", "E07": "district", "E08": "district", "E09": "district", "W06": "district",
     "S12": "district", "N09": "district", "E47": "combined_authority", "E54": "icb", "E38": "sub_icb",
     "E05": "ward", "E01": "lsoa", "W01": "lsoa", "E02": "msoa", "W02": "msoa",

@@ -171,7 +171,8 @@ def deaths_population_2014() -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        ``area_code, area_name, area_type`` (country/region/county/metropolitan_county/district), ``sex``
+        ``area_code, area_name, area_type`` (country/region/county/district;
+        county includes the metropolitan counties, E11), ``sex``
         (male/female), ``age_band`` ("0", "1-4", "5-9", …, "85-89", "90+"), ``age_start`` (years), ``deaths``
         (registrations, by usual residence) and ``population`` (mid-2014 estimate, persons). These are the
         bands of a Chiang II abridged life table. ``df.attrs["unmatched"]`` lists Table 2 rows dropped for lack

@@ -88,7 +88,8 @@ def population_single_year(year: int, persons: bool = False, path: str | Path | 
     Returns
     -------
     pandas.DataFrame
-        ``area_code, area_name, area_type`` (country/region/county/metropolitan_county/district),
+        ``area_code, area_name, area_type`` (country/region/county/district;
+        county includes the metropolitan counties, E11),
         ``sex, age`` (0..90, 90 = 90 and over), ``population`` (persons). Geography of the estimate's year.
     """
     if year not in MYE2_YEARS:
