@@ -151,7 +151,8 @@ def aggregate_counts(df: pd.DataFrame, place: Any, code_col: str = "area_code",
         households, events, person_years, fuel_poor, numerator): rates, ratios and life expectancies cannot be
         aggregated across areas and must be recomputed from summed counts.
     by : iterable of str, optional
-        Grouping columns (default: every column except the code, name/type columns and the value columns).
+        Grouping columns (default: every column except the value columns, ``area_type`` and columns whose names
+        end in ``_code`` or ``_name``).
     level : {"districts", "lsoa11", "lsoa21", "msoa11"}, optional
 
     Returns
@@ -189,7 +190,8 @@ def aggregate_counts(df: pd.DataFrame, place: Any, code_col: str = "area_code",
             raise DataError(f"aggregate_counts: column {column!r} is not numeric (dtype {df[column].dtype})")
         if (df[column] < 0).any():
             raise DataError(f"aggregate_counts: column {column!r} has negative counts")
-    skip = {code_col, "area_name", "area_type", *value_cols} | {c for c in df.columns if c.endswith("_name")}
+    # Other geography columns (names, parent codes such as district_code) are not grouping keys.
+    skip = {code_col, "area_name", "area_type", *value_cols} | {c for c in df.columns if c.endswith(("_name", "_code"))}
     by = [c for c in df.columns if c not in skip] if by is None else list(by)
     subset = df[df[code_col].isin(members)]
     if subset.empty:

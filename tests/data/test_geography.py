@@ -74,6 +74,10 @@ def test_aggregate_counts_lsoa_population(make_place):
     out = aggregate_counts(data.lsoa_population_2019(), make_place("coventry", ["E08000026"]),
                            code_col="lsoa11_code", value_cols=["population"], by=["sex"])
     assert out["population"].sum() == 371521 and set(out["n_areas"]) == {195}
+    by_age = aggregate_counts(data.lsoa_population_2019(), make_place("rugby", ["E07000220"]),
+                              code_col="lsoa11_code", value_cols=["population"])
+    assert list(by_age.columns) == ["lsoa11_code", "area_name", "area_type", "sex", "age", "population", "n_areas"]
+    assert len(by_age) == 182 and set(by_age["n_areas"]) == {61}
 
 
 def test_aggregate_refuses_rates_and_incomplete_sums(make_place):
