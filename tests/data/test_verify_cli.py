@@ -73,3 +73,13 @@ def test_cli_refresh(fake_repo, tmp_path, capsys):
     fake_repo(["esp2013.opensafely", "fuel_poverty.2012"])
     assert cli.main(["data", "refresh", "--out", str(tmp_path / "vintages")]) == 0
     assert "vintage" in capsys.readouterr().out
+
+
+def test_one_line_per_file(fake_repo, capsys):
+    repo = fake_repo(["esp2013.opensafely", "esp2013.pheindicatormethods"])
+    repo.replace("esp2013.opensafely", b"x\n", update_catalogue=False)
+    assert cli.main(["verify"]) == 1
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 3  # two files + the summary
+    assert lines[0].startswith("FAIL esp2013.opensafely") and "checksum mismatch" in lines[0]
+    assert lines[-1].startswith("1/2 files OK")

@@ -28,7 +28,7 @@ class FileCheck:
     def line(self) -> str:
         """One printable line: status, id, path and, on failure, what was expected and found."""
         text = f"{'OK  ' if self.ok else 'FAIL'} {self.source_id:<55} {self.path}"
-        return text if self.ok else f"{text}\n     {self.message}"
+        return text if self.ok else f"{text} -- {self.status}: {self.message}"
 
 
 @dataclass
