@@ -58,3 +58,18 @@ def test_refresh_vintages_and_change_report(fake_repo, tmp_path):
 def test_compare_tables_without_keys():
     old = pd.DataFrame({"x": ["1", "2"]})
     assert compare_tables(old, old)["revisions"].startswith("not compared")
+
+
+def test_catalogue_rebuilt_from_a_vintage_matches(mirror, tmp_path):
+    from phna.data import catalogue
+    from phna.data.catalogue_build import build
+
+    vintage = refresh(tmp_path / "v", mirror=mirror, today=dt.date(2030, 5, 6)).vintage
+    rebuilt = build(vintage)
+    assert rebuilt["mirror_date"] == "2030-05-06"
+    current = catalogue.load()
+
+    def strip(doc):
+        return [{k: v for k, v in s.items() if k != "accessed"} for s in doc["sources"]]
+
+    assert strip(rebuilt) == strip(current)

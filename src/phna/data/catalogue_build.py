@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -87,7 +88,7 @@ FINGERTIPS_REPO = {  # extract folder -> (repository, HEAD commit the mirror cop
 }
 
 
-def _spec() -> list[dict[str, Any]]:
+def _spec(mirror: Path) -> list[dict[str, Any]]:
     """Every catalogued file: id, group, path, title and per-file overrides."""
     s: list[dict[str, Any]] = []
 
@@ -187,8 +188,7 @@ def _spec() -> list[dict[str, Any]]:
             repository_path=n, download_url=RAW.format(repo=GROUPS[g]["repository"], commit=GROUPS[g]["commit"], path=n),
             notes="Point estimates only (no CIs, no counts). SMR: England = 100.")
 
-    mirror = mirror_location()
-    if isinstance(mirror, Path):
+    if mirror.is_dir():
         for folder in ("trafford_themes", "corporate_plan", "dashboard"):
             for f in sorted((mirror / "fingertips_trafford" / folder).glob("*.csv")):
                 ids = FINGERTIPS_IDS[f.stem]
@@ -282,9 +282,12 @@ def _els_shared(meta: dict) -> dict:
 
 def build(mirror: Path) -> dict[str, Any]:
     """Return the catalogue document for the files of ``mirror``."""
-    mirror_date = dt.date.fromtimestamp((mirror / "README.md").stat().st_mtime).isoformat()
+    if re.match(r"^\d{4}-\d{2}-\d{2}", mirror.name):  # a refresh vintage: its folder name is the date
+        mirror_date = mirror.name[:10]
+    else:
+        mirror_date = dt.date.fromtimestamp((mirror / "README.md").stat().st_mtime).isoformat()
     sources = []
-    for spec in _spec():
+    for spec in _spec(mirror):
         group = spec.pop("group")
         entry: dict[str, Any] = {"id": spec["id"], "title": spec["title"]}
         merged = {**GROUPS[group], **spec}
