@@ -133,7 +133,7 @@ def test_change_is_consistent(north):
         part = change.deciles[change.deciles["index"] == label]
         assert part["lsoas"].sum() == len(frame)
         assert part["share"].sum() == pytest.approx(100)
-    assert str(change.moved_in) in change.findings[0]
+    assert "moved into the most deprived 20 %" in change.findings[0]
 
 
 def test_imd2019_on_lsoa21_unchanged_areas_keep_their_decile(data_env):
@@ -175,10 +175,17 @@ def test_indicator_table_two_districts(north):
 
 
 def test_indicator_table_for_a_place_of_lsoas():
-    ctx = SimpleNamespace(name="My neighbourhoods", areas=SimpleNamespace(districts=()))
+    ctx = SimpleNamespace(name="My neighbourhoods", place=SimpleNamespace(districts=()),
+                          areas=SimpleNamespace(districts=()))
     result = wd.indicator_table(ctx)
     assert result.table.empty and result.unavailable
     assert "local authorities" in result.unavailable[0][1]
+    # Small areas inside one district: that district's values, said plainly.
+    inside = SimpleNamespace(name="My neighbourhoods", place=SimpleNamespace(districts=()),
+                             areas=SimpleNamespace(districts=("E07000220",)))
+    result = wd.indicator_table(inside)
+    assert set(result.table["area_code"]) == {"E07000220"}
+    assert "Rugby" in result.note and "not of My neighbourhoods itself" in result.note
 
 
 def test_spine_positions_orient_better_to_the_right():

@@ -83,6 +83,8 @@ class Indicator:
 
 _ELS = "ONS Explore Local Statistics"
 _HI = "ONS Health Index (indicator inputs)"
+# Not included: the Health Index "Household overcrowding" input, whose district values do not behave like
+# overcrowding (Newham, the most overcrowded district at the 2021 Census, is below the median).
 
 REGISTRY: tuple[Indicator, ...] = (
     Indicator("child_poverty_ahc", "Children in relative poverty (after housing costs)", "els",
@@ -102,7 +104,7 @@ REGISTRY: tuple[Indicator, ...] = (
                    "are not comparable and are not shown."),
     Indicator("employment_rate", "Employment rate, aged 16-64", "els", "employment-rate", "Employment rate", "%",
               "high is good", "work", f"{_ELS} (ONS Annual Population Survey)"),
-    Indicator("economic_inactivity", "Economically inactive, aged 16-64", "els", "employment-rate",
+    Indicator("economic_inactivity", "Economic inactivity, aged 16-64", "els", "employment-rate",
               "Economically inactive", "%", "low is good", "work", f"{_ELS} (ONS Annual Population Survey)"),
     Indicator("unemployment", "Unemployment rate (modelled), aged 16+", "els", "modelled-unemployment",
               "Modelled unemployment rate", "%", "low is good", "work", f"{_ELS} (ONS model-based estimates)"),
@@ -128,8 +130,6 @@ REGISTRY: tuple[Indicator, ...] = (
     Indicator("housing_affordability", "Housing affordability: median house price to median earnings", "els",
               "housing-affordability-ratio", "Housing affordability ratio (residence-based)", "ratio",
               "low is good", "housing", f"{_ELS} (ONS house price to residence-based earnings ratio)", decimals=2),
-    Indicator("overcrowding", "Household overcrowding", "health_index", "", "Household overcrowding",
-              "Health Index input, own scale", "low is good", "housing", _HI),
     Indicator("rough_sleeping", "Rough sleeping", "health_index", "", "Rough sleeping",
               "Health Index input, own scale", "low is good", "housing", _HI),
     Indicator("air_pollution", "Air pollution (fine particulate matter, PM2.5)", "health_index", "", "Air pollution",

@@ -146,6 +146,10 @@ class Change:
     findings: list[str] = field(default_factory=list)
 
 
+def _areas(n: int) -> str:
+    return "no small area" if n == 0 else "1 small area" if n == 1 else f"{n} small areas"
+
+
 def imd2019_on_lsoa21(lsoa21_codes) -> pd.DataFrame:
     """IMD 2019 deciles carried onto 2021 LSOAs through the ONS best-fit LSOA11→LSOA21 lookup.
 
@@ -221,8 +225,8 @@ def change(ctx, dep: Deprivation | None = None) -> Change | None:
     trend = ("rose" if diff >= 1 else "fell" if diff <= -1 else "barely changed")
     findings = [
         f"The share of {ctx.name}'s small areas in England's most deprived 20 % {trend}, from {fmt_pct(s_old)} "
-        f"(IMD 2019) to {fmt_pct(s_new)} (IoD 2025); {moved_in} area(s) moved into the most deprived 20 % and "
-        f"{moved_out} moved out. Ranks are relative to the rest of England and boundaries changed in 2021, so "
+        f"(IMD 2019) to {fmt_pct(s_new)} (IoD 2025); {_areas(moved_in)} moved into the most deprived 20 % and "
+        f"{_areas(moved_out)} moved out. Ranks are relative to the rest of England and boundaries changed in 2021, so "
         "this shows position, not absolute change."
     ]
     return Change(deciles=deciles, summary=summary, lsoas=lsoas, moved_in=moved_in, moved_out=moved_out,
@@ -235,6 +239,7 @@ class Indicators:
     table: pd.DataFrame  # one row per indicator x place district
     unavailable: list[tuple[str, str]] = field(default_factory=list)  # (indicator title, reason)
     title: str = ""
+    note: str = ""  # e.g. a place of small areas shown through the districts it lies in
     findings: list[str] = field(default_factory=list)
 
 
@@ -277,8 +282,15 @@ def indicator_table(ctx, similar_kind: str = "global") -> Indicators:
     is published), placed in the distribution of English districts (quartiles) and set against the median and
     range of its 20 ONS similar areas. Published rates are never averaged across districts.
     """
-    districts = list(ctx.areas.districts)
+    districts = list(getattr(ctx.place, "districts", ()) or ())
     names = dict(zip(data.district_lookup()["district_code"], data.district_lookup()["district_name"]))
+    note = ""
+    if not districts and ctx.areas.districts:
+        # A place of small areas: these indicators exist only for whole local authorities.
+        districts = list(ctx.areas.districts)
+        note = (f"{ctx.name} is made of small areas, and these indicators are published only for whole local "
+                f"authorities: the values shown are those of the district(s) it lies in "
+                f"({join_names(names.get(c, c) for c in districts)}), not of {ctx.name} itself.")
     neighbours = data.similar_areas(similar_kind)
     rows, unavailable = [], []
     if not districts:
@@ -332,7 +344,18 @@ def indicator_table(ctx, similar_kind: str = "global") -> Indicators:
             })
     table = pd.DataFrame(rows, columns=TABLE_COLUMNS)
     findings, title = _indicator_findings(ctx, table)
-    return Indicators(table=table, unavailable=unavailable, title=title, findings=findings)
+    return Indicators(table=table, unavailable=unavailable, title=title, findings=findings, note=note)
+
+
+def _value_unit(value, unit: str, decimals: int = 1) -> str:
+    """"85.6 %", "£757 per week", "6.25 (ratio)"."""
+    number = fmt_num(value, decimals)
+    if unit.startswith("£"):
+        rest = unit[1:].strip()
+        return f"£{number}" + (f" {rest}" if rest else "")
+    if unit.startswith("%"):
+        return f"{number} %"
+    return f"{number} {unit}"
 
 
 def _lower_first(text: str) -> str:
@@ -353,22 +376,43 @@ def _indicator_findings(ctx, table: pd.DataFrame) -> tuple[list[str], str]:
         if part.empty:
             continue
         items = []
-        for r in part.itertuples():
-            where = f" in {r.area_name}" if several else ""
-            items.append(f"{_lower_first(r.indicator)}{where} ({fmt_num(r.value, r.decimals)} {r.unit} in {r.period}, "
-                         f"{fmt_ci(r.lower_ci, r.upper_ci, r.decimals)}; England {fmt_num(r.england, r.decimals)})")
+        for _, rows in part.groupby("indicator_id", sort=False):
+            r = rows.iloc[0]
+            values = [(f"{row.area_name} " if several else "")
+                      + f"{_value_unit(row.value, row.unit, row.decimals)} ({fmt_ci(row.lower_ci, row.upper_ci, row.decimals)})"
+                      for row in rows.itertuples()]
+            items.append(f"{_lower_first(r['indicator'])}, {r['period']}: {join_names(values)}; "
+                         f"England {_value_unit(r['england'], r['unit'], r['decimals'])}")
         findings.append(f"{label[0].upper()}{label[1:]}: " + "; ".join(items) + ".")
     if len(tested) and worse.empty and better.empty:
         findings.append(f"None of the {tested['indicator_id'].nunique()} indicators with published confidence "
                         f"intervals is significantly different from England in {ctx.name}.")
     worst_q = table[table["district_quartile"] == "worst quarter"]
     if len(worst_q):
-        items = [_lower_first(r.indicator) + (f" ({r.area_name})" if several else "") for r in worst_q.itertuples()]
-        findings.append(f"Among the worst quarter of English districts: {join_names(items)}.")
-    n_worse = len(worse)
-    n_tested = len(tested)
-    title = (f"{ctx.name}: {n_worse} of {n_tested} comparisons with confidence intervals significantly worse than England"
-             if n_tested else f"{ctx.name}: wider determinants against the range of English districts")
+        items = []
+        for _, rows in worst_q.groupby("indicator_id", sort=False):
+            items.append(_lower_first(rows["indicator"].iloc[0])
+                         + (f" ({join_names(rows['area_name'])})" if several else ""))
+        findings.append(f"Among the worst quarter of English districts: {'; '.join(items)}.")
+    trending = table[table["trend"].isin(["increasing", "decreasing"])]
+    if len(trending):
+        items = [f"{_lower_first(r.indicator)}" + (f" in {r.area_name}" if several else "") + f" ({r.trend})"
+                 for r in trending.itertuples()]
+        findings.append(f"Significant recent trends (last five periods): {join_names(items)}.")
+    n_tested, n_worse, n_better = len(tested), len(worse), len(better)
+    what = "indicators" if not several else "district values"
+    if not n_tested:
+        title = f"{ctx.name}: wider determinants against the range of English districts"
+    elif n_worse and n_better:
+        title = (f"{ctx.name}: of {n_tested} {what} with confidence intervals, {n_worse} significantly worse and "
+                 f"{n_better} better than England")
+    elif n_worse:
+        title = f"{ctx.name}: {n_worse} of {n_tested} {what} with confidence intervals significantly worse than England"
+    elif n_better:
+        title = (f"{ctx.name}: {n_better} of {n_tested} {what} with confidence intervals significantly better than "
+                 "England, none worse")
+    else:
+        title = f"{ctx.name}: no {what} with confidence intervals significantly different from England"
     return findings, title
 
 
