@@ -79,19 +79,15 @@ def source_path(source_id: str) -> Path:
     location = mirror_location()
     if isinstance(location, Path):
         return _check(location / source["path"], source)
-    if isinstance(location, str):
+    url = f"{location}/{quote(source['path'])}" if isinstance(location, str) else source.get("download_url")
+    if url:
         cached = cache_dir() / source["path"]
         if cached.is_file():
             try:
                 return _check(cached, source)
-            except DataError:
+            except DataError:  # a stale or damaged cached copy: fetch it again
                 cached.unlink()
-        return _check(download(f"{location}/{quote(source['path'])}", source), source)
-    if source.get("download_url"):
-        cached = cache_dir() / source["path"]
-        if cached.is_file():
-            return _check(cached, source)
-        return _check(download(source["download_url"], source), source)
+        return _check(download(url, source), source)
     raise DataError(
         f"{source_id}: no data mirror (set PHNA_DATA_MIRROR or provide ../shared/data) and no download_url "
         f"in the catalogue for {source['path']}; original page: {source['url']}"
