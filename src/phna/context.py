@@ -38,6 +38,17 @@ def _display_markdown(text: str, metadata: dict | None = None) -> None:
     display(Markdown(text), metadata=metadata or {})
 
 
+def display_format(values: pd.Series):
+    """A formatter rounding a float column for reading: 3 decimals below 1, else 1 (thousands separated)."""
+    finite = values.dropna().abs()
+    decimals = 3 if len(finite) and finite.max() < 1 else 1
+
+    def fmt(value) -> str:
+        return "–" if pd.isna(value) else f"{value:,.{decimals}f}"
+
+    return fmt
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
@@ -194,19 +205,28 @@ class ChapterContext:
         caption: str,
         source: str,
         formatters: dict | None = None,
+        columns: dict[str, str] | None = None,
         max_rows: int = 60,
     ) -> None:
-        """Publish a table (HTML) with its caption, source and a CSV download."""
+        """Publish a table (HTML) with its caption, source and a CSV download.
+
+        The CSV holds every column at full precision; the page shows ``columns`` (a mapping of column →
+        heading; default all) with numbers rounded for reading (see :func:`display_format`).
+        """
         if data is None or len(data) == 0:
             self.unavailable(caption, "There are no data for this place and period.")
             return
         csv = self.write_csv(data, name)
         shown = data.head(max_rows)
-        table_html = shown.to_html(index=False, na_rep="–", formatters=formatters, border=0, classes="phna-table")
+        if columns:
+            shown = shown[list(columns)].rename(columns=columns)
+        formats = {c: display_format(shown[c]) for c in shown.columns if pd.api.types.is_float_dtype(shown[c])}
+        formats.update(formatters or {})
+        table_html = shown.to_html(index=False, na_rep="–", formatters=formats, border=0, classes="phna-table")
         more = f" (first {max_rows} of {len(data)} rows; all rows in the CSV)" if len(data) > max_rows else ""
         _display_markdown(
-            f"**{html.escape(caption)}**{more}\n\n{table_html}\n\n*Source: {source}.* "
-            f"{{download}}`Download this table (CSV) <{DATA_DIR}/{csv.name}>`\n"
+            f"**{html.escape(caption)}**{more}\n\n<div class=\"phna-table-wrap\">\n{table_html}\n</div>\n\n"
+            f"*Source: {source}.* {{download}}`Download this table (CSV) <{DATA_DIR}/{csv.name}>`\n"
         )
 
     def footer(self) -> None:
