@@ -252,6 +252,24 @@ TABLE_COLUMNS = [
 ]
 
 
+#: Columns shown on the page for the indicator table (the CSV keeps every column).
+INDICATOR_TABLE_HEADINGS = {
+    "indicator": "Indicator", "period": "Period", "area_name": "District", "value": "Value",
+    "lower_ci": "Lower 95 % CI", "upper_ci": "Upper 95 % CI", "unit": "Unit", "england": "England",
+    "similar_median": "Similar areas: median", "similar_min": "Similar areas: lowest",
+    "similar_max": "Similar areas: highest", "comparison": "Compared with England",
+    "district_quartile": "Among English districts", "trend": "Recent trend",
+}
+FIT_HEADINGS = {
+    "sex": "Sex", "slope_per_10_points": "Change in life expectancy per 10-point rise in IMD score (years)",
+    "lower_ci": "Lower CI", "upper_ci": "Upper CI", "r_squared": "R²", "msoas": "MSOAs",
+}
+PLACE_FIT_HEADINGS = {
+    "sex": "Sex", "msoas": "MSOAs in the place", "mean_residual": "Average distance from the national line (years)",
+    "lower_ci": "Lower CI", "upper_ci": "Upper CI", "position": "Above, on or below the line",
+}
+
+
 def _quartile_position(value, q25, q75, polarity) -> str:
     if pd.isna(value):
         return "no value"
@@ -481,6 +499,7 @@ def le_deprivation(ctx, confidence: float = 0.95) -> LifeExpectancyGradient:
     points = pd.concat(parts, ignore_index=True)[
         ["msoa11_code", "msoa11_name", "sex", "period", "imd_score", "value", "lower_ci", "upper_ci", "in_place",
          "fitted", "residual"]]
+    points = points.round({"imd_score": 3, "fitted": 3, "residual": 3})  # keeps the CSV behind the chart small
     fits = pd.DataFrame(fits)
     places = pd.DataFrame(places)
     findings = []
