@@ -42,7 +42,7 @@ FILE_INDICATORS: dict[str, str] = {
 }
 _SEXES = {"male": "male", "female": "female", "persons": "persons"}
 COLUMNS = ["area_code", "area_name", "area_type", "period", "sex", "inequality", "value", "indicator_id",
-           "indicator", "measure", "unit", "source_file"]
+           "indicator", "measure", "unit", "source_file", "compared_to_england"]
 
 
 def indicator_files(indicator_id: str | int) -> list[str]:
@@ -83,12 +83,18 @@ def _read_extract(key: tuple, source_id: str) -> pd.DataFrame:
     group_sex = group.str.lower().map(_SEXES)
     sex = group_sex.fillna(unit_sex).fillna("persons")
     unit = df["unit"].where(unit_sex.isna(), df["measure"])
+    # OHID's own published comparison with England (Fingertips' RAG), where the extract kept it.
+    published = df["compared_to_England"] if "compared_to_England" in df else df.get("significance")
+    if published is None:
+        published = pd.Series(pd.NA, index=df.index, dtype="string")
+    published = published.astype("string").str.strip().str.lower().replace({"": pd.NA, "na": pd.NA})
     out = pd.DataFrame({
         "area_code": df["area_code"], "area_name": df["area_name"],
         "area_type": df["area_code"].map(area_type), "period": df["period"].map(normalise_period),
         "sex": sex, "inequality": group.where(group_sex.isna(), "NA").replace({"NA": pd.NA}),
         "value": to_number(df["value"], source_id, path, "value", missing=("NA",)),
         "indicator": df["indicator"], "measure": df["measure"], "unit": unit, "source_file": source_id,
+        "compared_to_england": published,
     })
     out = out.astype({c: "string" for c in out.columns if c != "value"})
     check_unique(out, ["area_code", "period", "sex", "inequality", "indicator"], source_id, path)
@@ -111,7 +117,9 @@ def fingertips(indicator_id: str | int) -> pd.DataFrame:
         ``area_code, area_name, area_type, period`` (e.g. "2015-17", "2021/22"), ``sex`` (male/female/persons),
         ``inequality`` (deprivation quintile where the extract breaks the indicator down, else missing),
         ``value`` (in ``unit``: e.g. years, percentage, DSR per 100,000), ``indicator_id, indicator, measure,
-        unit, source_file`` (catalogue id of the extract the row came from). No CIs or counts are available.
+        unit, source_file`` (catalogue id of the extract the row came from), ``compared_to_england`` (OHID's
+        published significance against England as in Fingertips: better/similar/worse/higher/lower/not
+        compared; missing where the extract did not keep it). No CIs or counts are available.
 
     Raises
     ------
