@@ -252,6 +252,12 @@ TABLE_COLUMNS = [
 ]
 
 
+#: Columns shown on the page for the Core20 table.
+CORE20_HEADINGS = {
+    "index": "Index", "x": "In national deciles 1-2", "n": "Total", "value": "Share (proportion)",
+    "lowercl": "Lower 95 % CI", "uppercl": "Upper 95 % CI", "lsoas_in_core20": "LSOAs in deciles 1-2",
+    "lsoas": "LSOAs", "basis": "Counted as",
+}
 #: Columns shown on the page for the indicator table (the CSV keeps every column).
 INDICATOR_TABLE_HEADINGS = {
     "indicator": "Indicator", "period": "Period", "area_name": "District", "value": "Value",
