@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from phna import data, stats
-from phna.analyses.text import fmt_int, fmt_pct
+from phna.analyses.text import fmt_int, fmt_pct, possessive
 
 ENGLAND = "E92000001"
 AGE_BANDS = [(a, a + 4) for a in range(0, 90, 5)] + [(90, 200)]
@@ -180,7 +180,7 @@ def deprivation(ctx) -> DeprivationResult:
             f"{fmt_int(counts['x'].iloc[0])} {unit} ({fmt_pct(share)}) in {ctx.name} live in the most deprived 20 % "
             f"of areas in England (the Core20, {label})"
             if index == "imd2019"
-            else f"{n_core} of {ctx.name}'s {len(lsoas)} areas ({fmt_pct(share)}) are in the most deprived 20 % of "
+            else f"{n_core} of {possessive(ctx.name)} {len(lsoas)} areas ({fmt_pct(share)}) are in the most deprived 20 % of "
             f"areas in England (the Core20, {label})"
         )
         + (

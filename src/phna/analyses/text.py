@@ -68,3 +68,8 @@ def join_names(names) -> str:
     if len(names) <= 1:
         return "".join(names)
     return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def possessive(name: str) -> str:
+    """"Rugby's", "Warwickshire North's", "Test neighbourhoods'" (plural names ending in s take an apostrophe)."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
