@@ -63,8 +63,12 @@ def phna_command() -> list[str]:
 
 
 def environment(root: Path) -> dict[str, str]:
-    """The scratch copy as PHNA_ROOT, with the data mirror and download cache of the real repository."""
+    """The scratch copy as PHNA_ROOT (and its src/ first on PYTHONPATH), with the data mirror and download
+    cache of the real repository."""
     env = dict(os.environ, PHNA_ROOT=str(root))
+    # Import phna from the scratch copy, a frozen snapshot: the editable install reads the working tree, where
+    # an edit made during the benchmark would change the chapters' cache keys and re-run them.
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(root / "src"), os.environ.get("PYTHONPATH")]))
     if not env.get("PHNA_DATA_MIRROR"):
         try:
             from phna.data.mirror import mirror_location

@@ -122,9 +122,13 @@ def write_tiny_book(root: Path) -> Path:
     )
     nbformat.write(notebook, place / "overview.ipynb")
 
-    # The vendored MathJax, published by html_extra_path exactly as in the real book.
-    if VENDOR.is_dir():
-        shutil.copytree(VENDOR, book / "_vendor", dirs_exist_ok=True)
+    # The vendored MathJax, published by html_extra_path exactly as in the real book, and any static or
+    # template folders and bibliographies the configuration may refer to.
+    for folder in ("book/_vendor", "_static", "_templates", "book/_static", "book/_templates"):
+        if (REPO / folder).is_dir():
+            shutil.copytree(REPO / folder, root / folder, dirs_exist_ok=True)
+    for bib in REPO.glob("*.bib"):
+        shutil.copy2(bib, root / bib.name)
     return root
 
 
