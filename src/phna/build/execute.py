@@ -66,11 +66,14 @@ def _describe_failure(job: Job, exc: Exception, notebook_path: Path) -> str:
     evalue = getattr(exc, "evalue", str(exc))
     where = f"cell {cell}" if cell is not None else "start-up"
     source = ""
-    if cell is not None and notebook_path.is_file():
+    if notebook_path.is_file():
         try:
             nb = nbformat.read(notebook_path, as_version=4)
-            source = nb.cells[cell].source.strip().splitlines()
-            source = f"\n    cell source: {source[0][:120]}" + (" …" if len(source) > 1 else "") if source else ""
+            # Papermill adds marker cells, so find the cell by its error output rather than by index.
+            failed = [c for c in nb.cells if any(o.get("output_type") == "error" for o in c.get("outputs", []))]
+            lines = failed[0].source.strip().splitlines() if failed else []
+            if lines:
+                source = f"\n    cell source: {lines[0][:120]}" + (" …" if len(lines) > 1 else "")
         except Exception:  # the message is still useful without the source line
             source = ""
     return (
