@@ -83,7 +83,10 @@ def main_content(document: BeautifulSoup):
 
 
 def _has_about_heading(content) -> bool:
-    for heading in content.find_all(re.compile(r"^h[1-6]$")):
+    """True when the content has the "About this chapter" heading: a section heading, or a rubric (the
+    footer is written as a MyST ``{rubric}`` so that it does not appear in the page's table of contents)."""
+    candidates = content.find_all(re.compile(r"^h[1-6]$")) + content.select(".rubric")
+    for heading in candidates:
         text = " ".join(heading.get_text(" ").split()).rstrip("#¶ ").strip()
         if text.startswith(ABOUT_HEADING):
             return True

@@ -31,7 +31,7 @@ class Breakage:
     """Where each defect was put in the broken copy (site-relative paths)."""
 
     site: Path
-    chapter: str  # chapter page whose figure image was deleted, alt text stripped, findings and CSV link removed
+    chapter: str  # chapter page: figure image deleted, alt text stripped, findings/CSV links/About removed
     image: str  # the deleted image file
     link_page: str  # page with a broken internal link
     script_page: str  # page with an external <script src> and an injected JS error
@@ -59,11 +59,11 @@ def broken_site(built_site: Path, tmp_path_factory) -> Breakage:
     image, src = _first_image(site, chapter)
 
     # 1. a missing image file (failed request); 2. that image's alt text stripped;
-    # 3. the chapter's findings block and CSV downloads removed.
+    # 3. the chapter's findings block, CSV downloads and 'About this chapter' section removed.
     (site / image).unlink()
     html = (site / chapter).read_text(encoding="utf-8")
     html = re.sub(r'(<img\b[^>]*?\balt=")[^"]*(")', r"\1\2", html)
-    html = html.replace("findings", "no-findings")
+    html = html.replace("findings", "no-findings").replace("About this chapter", "Colophon")
     html = re.sub(r'href="([^"]*?)\.csv"', r'href="\1.txt"', html).replace('class="reference download', 'class="reference')
     (site / chapter).write_text(html, encoding="utf-8")
 

@@ -26,6 +26,9 @@ def test_chapter_without_findings_or_download_is_reported(broken_site):
     problems = checks.check_chapters(broken_site.site, [broken_site.chapter])
     assert _matching(problems, broken_site.chapter, "chapter", "findings"), checks.report(problems)
     assert _matching(problems, broken_site.chapter, "chapter", "download"), checks.report(problems)
+    assert _matching(problems, broken_site.chapter, "chapter", "About this chapter"), checks.report(problems)
+    # a generated chapter is still found as one without its "About this chapter" section
+    assert broken_site.chapter in checks.chapter_pages(broken_site.site)
 
 
 def test_external_script_and_import_are_reported(broken_site):
