@@ -16,9 +16,11 @@ $(STAMP): pyproject.toml requirements.lock
 	touch $(STAMP)
 
 book: $(STAMP)
+	bash scripts/vendor-mathjax.sh
 	$(BIN)/phna build
 
 test: $(STAMP)
+	bash scripts/vendor-mathjax.sh
 	$(BIN)/python -m pytest -n 2
 
 verify: $(STAMP)

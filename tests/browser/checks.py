@@ -265,16 +265,7 @@ def launch(playwright, executable: str):
 
 #: Console errors that come from the toolchain itself, not from the book, each with its cause and fix.
 #: They are reported as warnings rather than failures; remove an entry once its fix is in _config.yml.
-KNOWN_CONSOLE_NOISE = {
-    "Got invalid theme mode: . Resetting to auto.": (
-        "sphinx-book-theme 1.3 leaves pydata-sphinx-theme's default mode empty; fix: "
-        "`sphinx: config: html_context: {default_mode: auto}` in _config.yml"
-    ),
-    "Identifier 'THEBE_JS_URL' has already been declared": (
-        "sphinx-thebe 0.3.1 adds its config script twice under Sphinx 7.4 (and thebe is off in this book); fix: "
-        "list `sphinx: config: extensions:` in _config.yml without sphinx_thebe"
-    ),
-}
+KNOWN_CONSOLE_NOISE: dict[str, str] = {}  # none: fixed in _config.yml (html_context default_mode; no sphinx_thebe)
 
 
 def known_noise(message: str) -> str | None:
