@@ -17,7 +17,7 @@ CONFIG = REPO / "analyses" / "config.yaml"
 
 def write(tmp_path: Path, data: dict) -> Path:
     (tmp_path / "analyses").mkdir(exist_ok=True)
-    for chapter in data.get("chapters", []):
+    for chapter in data.get("chapters", []) + data.get("icb_pages", []):
         template = tmp_path / chapter["template"]
         template.parent.mkdir(parents=True, exist_ok=True)
         if not template.exists():

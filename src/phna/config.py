@@ -86,6 +86,12 @@ class Config:
         valid = ", ".join(p.slug for p in self.places)
         raise ConfigError(f"unknown place {slug!r}: the places in {self.path.name} are {valid}")
 
+    def file_prefix(self, chapter_id: str, place_slug: str) -> str:
+        """How a run's files are named: ``<chapter>-`` in the place's own folder, or ``<chapter>-<place>-``
+        for an ICB page run per place (all places' runs share the page's folder)."""
+        shared = any(c.id == chapter_id and c.scope == "place" for c in self.icb_pages)
+        return f"{chapter_id}-{place_slug}-" if shared else f"{chapter_id}-"
+
     def chapter(self, chapter_id: str) -> Chapter:
         for chapter in (*self.chapters, *self.icb_pages):
             if chapter.id == chapter_id:

@@ -140,7 +140,7 @@ class ChapterContext:
     def _path(self, name: str, suffix: str) -> Path:
         directory = self.output_dir / DATA_DIR
         directory.mkdir(parents=True, exist_ok=True)
-        return directory / f"{self.chapter}-{_slug(name)}{suffix}"
+        return directory / f"{self.config.file_prefix(self.chapter, self.place.slug)}{_slug(name)}{suffix}"
 
     def heading(self, text: str) -> None:
         """A heading inside outputs (myst-nb drops section headings in outputs, so this is a rubric;

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import phna
+
 import os
 from pathlib import Path
 
@@ -16,7 +18,7 @@ TEMPLATE = Path(__file__).resolve().parents[2] / "analyses" / "heat.ipynb"
 @pytest.fixture
 def rugby(mirror, monkeypatch):
     monkeypatch.setenv("PHNA_DATA_MIRROR", str(mirror))
-    return heat.context(place="rugby")
+    return phna.chapter("heat", place="rugby")
 
 
 def test_answers_use_the_books_numbers(rugby):
@@ -53,8 +55,8 @@ def test_template_two_places(mirror, tmp_path):
         folder.mkdir()
         pm.execute_notebook(str(TEMPLATE), str(folder / "out.ipynb"), parameters={"place": place}, cwd=str(folder),
                             kernel_name="python3", progress_bar=False)
-        core = pd.read_csv(folder / "data" / f"{place}-core20.csv")
+        core = pd.read_csv(folder / "data" / f"heat-{place}-core20.csv")
         text = (folder / "out.ipynb").read_text()
         assert f"{int(core['x'].iloc[0]):,}" in text
         assert text.count("For local input") >= 4
-        assert (folder / "data" / f"{place}-le-sii.csv").is_file()
+        assert (folder / "data" / f"heat-{place}-le-sii.csv").is_file()

@@ -20,25 +20,6 @@ import pandas as pd
 
 from phna import data
 from phna.analyses import core20, life_expectancy, overview, wider_determinants
-from phna.context import DATA_DIR, ChapterContext, _slug
-
-
-class PerPlaceContext(ChapterContext):
-    """A chapter context whose files are named after the place (``<place>-<name>.csv``).
-
-    The runner installs every place's run of a per-place ICB page into one folder (``book/icb/heat/``) and
-    requires each run's files to start with the place slug, so the places' files do not collide.
-    """
-
-    def _path(self, name: str, suffix: str):
-        directory = self.output_dir / DATA_DIR
-        directory.mkdir(parents=True, exist_ok=True)
-        return directory / f"{self.place.slug}-{_slug(name)}{suffix}"
-
-
-def context(**parameters) -> PerPlaceContext:
-    """The HEAT page's context (as :func:`phna.chapter`, with files named after the place)."""
-    return PerPlaceContext("heat", **parameters)
 
 
 @dataclass

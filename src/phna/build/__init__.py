@@ -71,6 +71,7 @@ def _jobs_for(
                 name=name,
                 staging_dir=state / "runs" / place.slug / name,
                 failed_dir=state / "failed",
+                file_prefix=config.file_prefix(chapter.id, place.slug),
             )
         )
 

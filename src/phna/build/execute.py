@@ -40,6 +40,7 @@ class Job:
     name: str  # notebook file name without suffix
     staging_dir: Path
     failed_dir: Path
+    file_prefix: str = ""  # the files a run writes are named <file_prefix>*; default "<name>-"
     key: str = ""
     reason: str = ""
 
@@ -152,7 +153,7 @@ def _install(job: Job, staged: Path) -> None:
     """Move a finished chapter and the files it wrote into the book, replacing its previous outputs."""
     job.target_dir.mkdir(parents=True, exist_ok=True)
     data_dir = job.target_dir / "data"
-    prefix = f"{job.name}-"
+    prefix = job.file_prefix or f"{job.name}-"
     if data_dir.is_dir():
         for old in data_dir.glob(f"{prefix}*"):
             old.unlink()
