@@ -250,7 +250,11 @@ class ChapterContext:
 
 
 def chapter(name: str, **parameters: Any) -> ChapterContext:
-    """Create the context for chapter ``name`` (the template's second cell) and show which place it is about."""
+    """Create the context for chapter ``name`` (the template's second cell) and show which place it is about.
+
+    Analyses that look across places create contexts for the other places with :class:`ChapterContext`
+    directly, which shows nothing.
+    """
     ctx = ChapterContext(name, **parameters)
     ctx.banner()
     return ctx

@@ -18,6 +18,7 @@ from phna import data, paths
 from phna.analyses import overview
 from phna.analyses.allocation import lsoa_population
 from phna.analyses.text import fmt_int, fmt_num, fmt_pct, join_names
+from phna.context import ChapterContext
 
 PLUS_GROUPS_FILE = Path("data") / "plus_groups.yaml"
 #: What the page can compute for a PLUS group (the ``data`` key of a group).
@@ -56,12 +57,10 @@ class Core20Result:
 
 def core20_by_place(ctx) -> Core20Result:
     """Core20 people (IMD 2019, ONS mid-2019 LSOA populations) and areas (IoD 2025, 2021 LSOAs) per place."""
-    import phna
-
     rows, lsoas = [], None
     for place in _places(ctx):
         for index in ("imd2019", "iod2025"):
-            sub = phna.chapter(ctx.chapter, place=place.slug, deprivation_index=index, config_path=str(ctx.config.path))
+            sub = ChapterContext(ctx.chapter, place=place.slug, deprivation_index=index, config_path=str(ctx.config.path))
             dep = overview.deprivation(sub)
             c = dep.core20.iloc[0]
             rows.append({

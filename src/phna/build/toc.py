@@ -36,7 +36,7 @@ def toc_data(config: Config, places: Iterable[Place] | None = None, chapters: It
             entries.append(
                 {
                     "file": f"book/icb/{chapter.id}/index",
-                    "sections": [{"file": f"book/icb/{chapter.id}/{p.slug}"} for p in places],
+                    "sections": [{"file": f"book/icb/{chapter.id}/{p.slug}", "title": p.name} for p in places],
                 }
             )
         parts.append({"caption": "Reducing inequalities across the ICS", "chapters": entries})
