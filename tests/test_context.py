@@ -95,3 +95,12 @@ def test_footer_records_parameters_sources_and_modules(ctx, shown, mirror):
     assert any(s.startswith("lookups.") for s in record["sources"])
     assert "phna.context" in record["modules"]
     assert "About this chapter" in text and "| `place` | `rugby` |" in text
+
+
+def test_method_metadata_is_left_to_the_csv(ctx, shown, tmp_path):
+    data = pd.DataFrame({"area": ["A"], "value": [1.5], "method": ["Wilson"], "statistic": ["proportion"],
+                         "reason": [None]})
+    ctx.table(data, name="m", caption="Meta", source="s")
+    text = shown[-1][0]
+    assert "Wilson" not in text and "(method, statistic, reason in the CSV)" in text
+    assert list(pd.read_csv(tmp_path / "data" / "test-m.csv").columns) == ["area", "value", "method", "statistic", "reason"]

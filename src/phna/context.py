@@ -31,6 +31,11 @@ from phna.errors import ConfigError
 
 DATA_DIR = "data"
 
+#: Self-describing columns of phna.stats output: kept in the CSV, left out of tables on the page.
+METADATA_COLUMNS = {
+    "statistic", "method", "confidence", "suppressed", "polarity", "source_file", "value_type", "multiplier",
+}  # fmt: skip
+
 
 def _display_markdown(text: str, metadata: dict | None = None) -> None:
     from IPython.display import Markdown, display
@@ -218,12 +223,19 @@ class ChapterContext:
             return
         csv = self.write_csv(data, name)
         shown = data.head(max_rows)
+        hidden = []
         if columns:
             shown = shown[list(columns)].rename(columns=columns)
+        else:
+            # Method metadata stays in the CSV; on the page it would crowd out the numbers.
+            hidden = [c for c in shown.columns if c in METADATA_COLUMNS or (c == "reason" and shown[c].isna().all())]
+            shown = shown.drop(columns=hidden)
         formats = {c: display_format(shown[c]) for c in shown.columns if pd.api.types.is_float_dtype(shown[c])}
         formats.update(formatters or {})
         table_html = shown.to_html(index=False, na_rep="–", formatters=formats, border=0, classes="phna-table")
         more = f" (first {max_rows} of {len(data)} rows; all rows in the CSV)" if len(data) > max_rows else ""
+        if hidden:
+            more += f" ({', '.join(hidden)} in the CSV)"
         _display_markdown(
             f"**{html.escape(caption)}**{more}\n\n<div class=\"phna-table-wrap\">\n{table_html}\n</div>\n\n"
             f"*Source: {source}.* {{download}}`Download this table (CSV) <{DATA_DIR}/{csv.name}>`\n"
