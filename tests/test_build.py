@@ -51,6 +51,9 @@ def test_smoke_build_of_one_place(project):
     assert (html / "index.html").is_file()
     assert (html / "book" / "places" / "rugby" / "index.html").is_file()
     assert "1 chapter run(s) to do" in result.stderr
+    about = (html / "book" / "about-this-build.html").read_text()
+    assert "<td><p>overview</p></td>" in about or ">overview<" in about
+    assert "sha256" in about and "jupyter-book" in about
 
     # A second build with nothing changed runs no notebook and leaves the site alone.
     again = run_phna(["build", "--place", "rugby", "--chapter", "overview"], project)
@@ -63,8 +66,8 @@ def test_smoke_build_of_one_place(project):
     assert changed.returncode == 0, changed.stderr
     assert "1 chapter run(s) to do" in changed.stderr and "parameters changed" in changed.stderr
     manifest = json.loads((project / ".phna" / "manifest.json").read_text())
-    assert manifest["rugby/overview"]["provenance"]["parameters"]["confidence"] == [0.99]
-    assert any(s.startswith("imd2019.") for s in manifest["rugby/overview"]["provenance"]["sources"])
+    assert manifest["overview/rugby"]["provenance"]["parameters"]["confidence"] == [0.99]
+    assert any(s.startswith("imd2019.") for s in manifest["overview/rugby"]["provenance"]["sources"])
 
 
 @pytest.mark.slow

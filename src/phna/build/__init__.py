@@ -218,7 +218,7 @@ def _build_site(root: Path, config: Config, manifest: cache.Manifest, log) -> Pa
         site.write_place_index(root, config, place, present)
     for chapter in config.icb_pages:
         if chapter.scope == "place":
-            _write_icb_chapter_index(root, chapter, built_places)
+            _write_icb_chapter_index(root, chapter, config.places)
     site.write_build_info(root, config, manifest.entries)
     partial = toc.toc_data(config, built_places)
     # Drop toc entries whose files do not exist (chapters never built), so Sphinx does not fail on them.
@@ -239,7 +239,12 @@ def _build_site(root: Path, config: Config, manifest: cache.Manifest, log) -> Pa
 
 
 def _write_icb_chapter_index(root: Path, chapter: Chapter, places: Sequence[Place]) -> None:
+    """The index of an ICB page run per place, listing the places whose page has been built."""
     path = root / "book" / "icb" / chapter.id / "index.md"
+    places = [p for p in places if (path.parent / f"{p.slug}.ipynb").is_file()]
+    if not places:
+        path.unlink(missing_ok=True)
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     items = "\n".join(f"- {{doc}}`{p.name} <{p.slug}>`" for p in places)
     path.write_text(f"# {chapter.title}\n\nOne page for each place:\n\n{items}\n", encoding="utf-8")

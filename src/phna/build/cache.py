@@ -60,7 +60,7 @@ class Manifest:
 
     @staticmethod
     def job_id(job: Job) -> str:
-        return f"{job.place_slug}/{job.name}"
+        return f"{job.chapter_id}/{job.place_slug}"
 
     def get(self, job: Job) -> dict[str, Any] | None:
         return self.entries.get(self.job_id(job))

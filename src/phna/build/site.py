@@ -97,14 +97,19 @@ def write_build_info(root: Path, config: Config, manifest_entries: Mapping[str, 
         "",
         "## Chapters and their parameters",
         "",
-        "| chapter | parameters | data read |",
-        "|---|---|---|",
+        "Each chapter page ends with the full list of data files it read, with their checksums.",
+        "",
+        "| chapter | place | parameters | data files read | run at |",
+        "|---|---|---|---|---|",
     ]
     for job_id, entry in sorted(manifest_entries.items()):
         prov = entry.get("provenance", {})
-        params = {k: v for k, v in prov.get("parameters", {}).items()}
+        chapter_id, _, place = job_id.partition("/")
+        params = ", ".join(
+            f"{k}={json.dumps(v)}" for k, v in sorted(prov.get("parameters", {}).items()) if k != "place"
+        )
         lines.append(
-            f"| `{job_id}` | `{json.dumps(params, sort_keys=True)}` | {', '.join(prov.get('sources', [])) or '–'} |"
+            f"| {chapter_id} | {place} | `{params}` | {len(prov.get('sources', []))} | {prov.get('run_at', '')} |"
         )
     lines += ["", "## Data sources", "", "| id | title | publisher | licence | period | sha256 |", "|---|---|---|---|---|---|"]
     for row in catalogue_summary(None):
