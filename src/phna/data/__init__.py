@@ -18,12 +18,13 @@ from .lookups import district_lookup, lsoa11_lookup, lsoa11_lsoa21_lookup, lsoa2
 from .mortality import local_health_ltla, local_health_msoa, msoa_life_expectancy
 from .population import lsoa_population_2019, population_by_imd_decile_2020, population_single_year
 from .refresh import refresh
+from .rural import rural_urban_lsoa11
 from .verify import verify
 from .wider import esp2013, fuel_poverty, health_index, health_index_indicators, similar_areas
 
 __all__ = [
     "DataError", "source_path", "verify", "refresh",
-    "lsoa11_lookup", "lsoa21_lookup", "lsoa11_lsoa21_lookup", "district_lookup",
+    "lsoa11_lookup", "lsoa21_lookup", "lsoa11_lsoa21_lookup", "district_lookup", "rural_urban_lsoa11",
     "imd2019_lsoa", "iod2025_lsoa",
     "lsoa_population_2019", "population_single_year", "population_by_imd_decile_2020",
     "deaths_population_2014", "ons_asmr_2014",

@@ -114,6 +114,14 @@ def _spec(mirror: Path) -> list[dict[str, Any]]:
         publisher="derived in the mirror from humaniverse/geographr files (not an official product)",
         notes="NOT OFFICIAL: MSOA21 inferred by dropping the last letter of the LSOA21 name and matching MSOA21 names "
               "in geographr boundaries_msoa21. Verify against the ONS OA21/LSOA21/MSOA21 lookup before relying on it.")
+    add(g, "lookups.ruc11_lsoa11", "lookups/geographr_ruc11_lsoa11.csv",
+        "2011 rural-urban classification of LSOAs 2011, England and Wales", period="2011",
+        publisher="Office for National Statistics (2011 rural-urban classification), via humaniverse/geographr",
+        url="https://www.ons.gov.uk/methodology/geography/geographicalproducts/ruralurbanclassifications",
+        commit="9ac2e76a97886ccd8a88308f375f4fdc4a06f528", repository_path="data/ruc11_lsoa11.rda",
+        notes="Converted from .rda to CSV with pyreadr, values unchanged. ruc11_code is the ONS class (A1-E2); "
+              "geographr added ruc (Urban for A-C, Rural for D-E) and classification, a broad four-group label "
+              "(e.g. 'Rural village' for E1 and E2), not the ONS class name.")
 
     g = "imd2019"
     add(g, "imd2019.file1_imd", "imd2019_lsoa/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv",
