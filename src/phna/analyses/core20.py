@@ -342,13 +342,11 @@ def plus_groups(ctx, lsoas: pd.DataFrame, path: str | Path | None = None) -> tup
                 selected = pop[pop["age"] >= 65] if measure == "older_people" else pop[pop["age"] <= 17]
                 row["basis"] = "ONS mid-2019 LSOA population estimates by age"
         elif measure == "rural":
-            loader = getattr(data, "rural_urban_lsoa11", None) or getattr(data, "ruc11_lsoa", None)
-            if loader is None:
-                row["what_the_data_give"] = ("Not yet available: the 2011 rural-urban classification of LSOAs is in the "
-                                             "data mirror but has no data-layer loader yet.")
-            elif has_ages:
-                ruc = loader()
-                rural = set(ruc.loc[ruc["ruc"].astype(str).str.lower().str.startswith("rural"), "lsoa11_code"])
+            if not has_ages:
+                row["what_the_data_give"] = "Not available: LSOA populations are only mirrored for Coventry and Warwickshire."
+            else:
+                ruc = data.rural_urban_lsoa11()
+                rural = set(ruc.loc[ruc["ruc"] == "Rural", "lsoa11_code"])
                 selected = pop[pop["lsoa11_code"].isin(rural)]
                 row["basis"] = "2011 rural-urban classification of LSOAs; ONS mid-2019 LSOA populations"
         else:
