@@ -191,21 +191,21 @@ def build(
     return report
 
 
-def _existing_chapters(root: Path, config: Config) -> tuple[list[Place], list[str], list[str]]:
-    """Places with at least one built chapter, the chapter ids built, and what is missing."""
+def _existing_chapters(root: Path, config: Config) -> tuple[list[Place], list[str]]:
+    """Places with at least one built chapter, and the (chapter · place) runs not built yet."""
     built_places, missing = [], []
     for place in config.places:
         present = [c for c in config.chapters if (root / toc.place_dir(place) / f"{c.id}.ipynb").is_file()]
         missing += [f"{c.id} · {place.slug}" for c in config.chapters if c not in present]
         if present:
             built_places.append(place)
-    return built_places, [c.id for c in config.chapters], missing
+    return built_places, missing
 
 
 def _build_site(root: Path, config: Config, manifest: cache.Manifest, log) -> Path | None:
     full_toc = toc.render_toc(config)
     (root / "_toc.yml").write_text(full_toc, encoding="utf-8")
-    built_places, chapter_ids, missing = _existing_chapters(root, config)
+    built_places, missing = _existing_chapters(root, config)
     if missing:
         log(
             "Note: the site will not include these chapters, which have not been built yet: "

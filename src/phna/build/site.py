@@ -111,12 +111,6 @@ def write_build_info(root: Path, config: Config, manifest_entries: Mapping[str, 
         lines.append(
             f"| {chapter_id} | {place} | `{params}` | {len(prov.get('sources', []))} | {prov.get('run_at', '')} |"
         )
-    lines += ["", "## Data sources", "", "| id | title | publisher | licence | period | sha256 |", "|---|---|---|---|---|---|"]
-    for row in catalogue_summary(None):
-        lines.append(
-            f"| `{row['id']}` | {row['title']} | {row['publisher']} | {row['licence']} | {row.get('period', '')} "
-            f"| `{row['sha256'][:16]}…` |"
-        )
     lines += ["", "## Package versions", "", "| package | version |", "|---|---|"]
     for package in PACKAGES:
         try:
