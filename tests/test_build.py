@@ -103,6 +103,8 @@ def test_unknown_chapter_and_parameter_are_clear_errors(project):
     assert result.returncode == 1 and "confidence" in result.stderr
     result = run_phna(["run", "overview", "--place", "rugby", "-p", "period", "last year"], project)
     assert result.returncode == 1 and "period" in result.stderr
+    result = run_phna(["run", "wider-determinants", "--place", "rugby", "-p", "period", "2019"], project)
+    assert result.returncode == 1 and "does not take period='2019'" in result.stderr
     assert not (project / ".phna" / "runs").exists()
 
 
@@ -119,3 +121,11 @@ def test_missing_data_mirror_file_is_a_clear_error(project, tmp_path, mirror):
     )
     assert result.returncode != 0
     assert "imd2019_lsoa" in result.stderr
+
+
+@pytest.mark.slow
+def test_a_period_the_data_do_not_have_names_the_periods_they_do(project):
+    result = run_phna(["run", "overview", "--place", "rugby", "-p", "period", "1990"], project)
+    assert result.returncode != 0
+    assert "period '1990' is not available for ONS mid-year population estimates" in result.stderr
+    assert "available periods: 2019, 2021, 2022" in result.stderr

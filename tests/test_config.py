@@ -124,3 +124,11 @@ def test_parameters_merge_in_order_and_are_validated():
     for bad in ({"confidence": 1.5}, {"deprivation_index": "imd2015"}, {"period": "last year"}, {"colour": "x"}):
         with pytest.raises(ConfigError):
             parameters_for(config, chapter, place, bad)
+
+
+def test_period_is_refused_before_any_run_for_chapters_that_only_show_the_latest():
+    config = load_config(CONFIG, check_codes=False)
+    place = config.place("rugby")
+    assert parameters_for(config, config.chapter("overview"), place, {"period": "2019"})["period"] == "2019"
+    with pytest.raises(ConfigError, match=r"does not take period='2019'.*overview, life-expectancy, preventable-mortality"):
+        parameters_for(config, config.chapter("wider-determinants"), place, {"period": "2019"})

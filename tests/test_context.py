@@ -104,3 +104,19 @@ def test_method_metadata_is_left_to_the_csv(ctx, shown, tmp_path):
     text = shown[-1][0]
     assert "Wilson" not in text and "(method, statistic, reason in the CSV)" in text
     assert list(pd.read_csv(tmp_path / "data" / "test-m.csv").columns) == ["area", "value", "method", "statistic", "reason"]
+
+
+def test_period_selection_takes_the_latest_or_the_one_asked_for(tmp_path):
+    latest = ChapterContext("test", place="rugby", config_path=CONFIG, output_dir=tmp_path)
+    assert latest.select_period(["2019-21", "2021-23", "2020-22"], "LE") == "2021-23"
+    chosen = ChapterContext("test", place="rugby", period="2019-21", config_path=CONFIG, output_dir=tmp_path)
+    assert chosen.select_period(["2019-21", "2021-23"], "LE") == "2019-21"
+    with pytest.raises(ConfigError, match=r"period '2019-21' is not available for CVD; available periods: 2020-22, 2021-23"):
+        chosen.select_period(["2021-23", "2020-22"], "CVD")
+    assert chosen.select_period(["2021-23", "2020-22"], "CVD", strict=False) == "2021-23"
+
+
+def test_chapters_without_periods_refuse_a_period_rather_than_ignore_it(tmp_path):
+    with pytest.raises(ConfigError, match="does not take period='2019'"):
+        ChapterContext("wider-determinants", place="rugby", period="2019", config_path=CONFIG, output_dir=tmp_path)
+    ChapterContext("overview", place="rugby", period="2019", config_path=CONFIG, output_dir=tmp_path)

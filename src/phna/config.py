@@ -64,6 +64,7 @@ class Chapter:
     template: Path
     scope: str = "place"
     parameters: Mapping[str, Any] = field(default_factory=dict)
+    periods: bool = False  # True when the chapter can show a chosen `period`, not only the latest
 
 
 @dataclass(frozen=True)
@@ -180,6 +181,7 @@ def load_config(path: str | Path | None = None, *, check_codes: bool = True) -> 
             template=template,
             scope=c.get("scope", scope),
             parameters=dict(c.get("parameters", {})),
+            periods=bool(c.get("periods", False)),
         )
 
     config = Config(
@@ -246,6 +248,12 @@ def parameters_for(
     if problems:
         raise ConfigError(
             f"invalid parameters for chapter {chapter.id!r}, place {place.slug!r}:\n  " + "\n  ".join(problems)
+        )
+    if merged.get("period", "latest") != "latest" and not chapter.periods:
+        raise ConfigError(
+            f"chapter {chapter.id!r} shows the latest period of each of its series and does not take "
+            f"period={merged['period']!r}; chapters that take a period: "
+            + (", ".join(c.id for c in (*config.chapters, *config.icb_pages) if c.periods) or "none")
         )
     confidence = merged.get("confidence", [0.95])
     merged["confidence"] = [confidence] if isinstance(confidence, (int, float)) else list(confidence)

@@ -86,7 +86,10 @@ class ChapterContext:
             if not 0 < float(level) < 1:
                 raise ConfigError(f"confidence levels must be between 0 and 1 (exclusive), not {level!r}")
         self.confidence = [float(c) for c in levels]
-        self.period = period
+        self.period = str(period)
+        declared = next((c for c in (*self.config.chapters, *self.config.icb_pages) if c.id == chapter), None)
+        if declared is not None and not declared.periods:
+            self.require_latest(f"chapter {chapter!r}")
         self.extra = dict(extra)
         self.output_dir = Path(output_dir) if output_dir is not None else Path.cwd()
         self._figures = 0
@@ -110,6 +113,34 @@ class ChapterContext:
     @property
     def name(self) -> str:
         return self.place.name
+
+    def select_period(self, periods: Iterable[str], what: str, strict: bool = True) -> str:
+        """The period a chapter shows for a series: its latest, or the ``period`` parameter when given.
+
+        ``periods`` are the labels the series has (sorting them as text must put them in time order, as
+        "2019-21" or "2021/22" labels do). A requested period the series does not have is an error naming the
+        periods it does have, unless ``strict`` is False (for secondary series), when the latest is used.
+        """
+        available = sorted({str(p) for p in periods if p is not None and str(p) != "nan"})
+        if not available:
+            raise ConfigError(f"{what}: no periods in the data")
+        if self.period == "latest":
+            return available[-1]
+        if self.period in available:
+            return self.period
+        if not strict:
+            return available[-1]
+        raise ConfigError(
+            f"period {self.period!r} is not available for {what}; available periods: {', '.join(available)}"
+        )
+
+    def require_latest(self, what: str) -> None:
+        """For chapters that only show each series' latest period: refuse a specific ``period``, never ignore it."""
+        if self.period != "latest":
+            raise ConfigError(
+                f"{what} shows the latest period of each of its series and does not take period={self.period!r}; "
+                "use period=latest"
+            )
 
     @property
     def level(self) -> float:

@@ -78,7 +78,8 @@ def published(ctx, indicator_id: int = 90366) -> PublishedLE:
     trend = rows[["area_code", "area_name", "role", "sex", "period", "value", "lower_ci", "upper_ci", "unit",
                   "indicator"]].sort_values(["sex", "period", "area_code"], ignore_index=True)
     trend["indicator_id"] = str(indicator_id)
-    period = ctx.period if ctx.period != "latest" and ctx.period in set(trend["period"]) else trend["period"].max()
+    period = ctx.select_period(trend["period"], f"published life expectancy (Fingertips {indicator_id})")
+    trend = trend[trend["period"] <= period].reset_index(drop=True)  # the trend up to the period shown
     latest = trend[(trend["period"] == period) & (trend["role"] != "other ICB district")].copy()
     england = latest[latest["area_code"] == ENGLAND].set_index("sex")["value"]
     latest["england"] = latest["sex"].map(england)
@@ -497,7 +498,9 @@ def published_sii(ctx, indicator_id: int = 92901) -> PublishedSII:
     trend = trend[trend["period"].str.match(r"^\d{4}-\d{2}$")].reset_index(drop=True)
     findings = []
     if not trend.empty:
-        latest = trend["period"].max()
+        # A secondary series: the chosen period where it has it, else its latest (the caption names the period).
+        latest = ctx.select_period(trend["period"], f"published SII (Fingertips {indicator_id})", strict=False)
+        trend = trend[trend["period"] <= latest].reset_index(drop=True)
         for sex in SEXES:
             part = trend[(trend["period"] == latest) & (trend["sex"] == sex) & (trend["role"] != "England")]
             if len(part):
@@ -556,7 +559,8 @@ def healthy(ctx) -> HealthyLE:
                   "indicator", "status"]].sort_values(["sex", "period", "area_code"], ignore_index=True)
     if table.empty or not table["role"].isin(["place district", "county"]).any():
         return HealthyLE(table=pd.DataFrame(), latest=pd.DataFrame(), period=None, coverage=coverage, findings=[coverage])
-    period = table["period"].max()
+    period = ctx.select_period(table["period"], "healthy life expectancy (ONS)", strict=False)
+    table = table[table["period"] <= period].reset_index(drop=True)
     latest = table[table["period"] == period].copy()
     england = latest[latest["area_code"] == ENGLAND].set_index("sex")["value"]
     latest["england"] = latest["sex"].map(england).astype("float64")

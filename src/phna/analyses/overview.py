@@ -36,12 +36,20 @@ def _band(age: pd.Series) -> pd.Series:
     return starts.map(lambda s: _band_label(s, s + 4))
 
 
-def population(ctx, year: int = 2022) -> PopulationResult:
+#: Mid-year estimates by district in the data mirror (the `period` parameter picks one; default the latest).
+DISTRICT_ESTIMATE_YEARS = ("2019", "2021", "2022")
+
+
+def population(ctx, year: int | None = None) -> PopulationResult:
     """Population size and age/sex structure (ONS mid-year estimates), with England for comparison.
 
-    Places defined by districts use the district estimates for ``year``; places defined by LSOAs use the
-    mid-2019 LSOA estimates (the latest by LSOA in the mirror).
+    Places defined by districts use the district estimates for ``year`` (default: the ``period`` parameter,
+    i.e. the latest, mid-2022, unless a year is asked for); places defined by LSOAs use the mid-2019 LSOA
+    estimates (the only LSOA year in the mirror).
     """
+    if year is None:
+        years = DISTRICT_ESTIMATE_YEARS if ctx.place.districts else ("2019",)
+        year = int(ctx.select_period(years, "ONS mid-year population estimates"))
     if ctx.place.districts:
         pop = data.population_single_year(year)
         place_rows = pop[pop["area_code"].isin(ctx.place.districts)]

@@ -145,8 +145,12 @@ def _trend(ctx, indicator_id: int, sexes=SEXES) -> TrendResult:
     rows = rows.sort_values(["sex", "area_code", "period"], key=lambda s: s.map(_period_sort_key) if s.name == "period" else s)
     table = rows[["indicator_id", "indicator", "area_code", "area_name", "role", "sex", "period", "value",
                   "lower_ci", "upper_ci", "unit", "source_file"]].reset_index(drop=True)
+    # The chapter's headline series (93721) shows the `period` asked for, or fails naming the periods it has;
+    # secondary series show the same period where they have it, else their latest.
+    last = ctx.select_period(table["period"], f"Fingertips indicator {indicator_id}", strict=indicator_id == PREVENTABLE_ID)
+    table = table[table["period"].map(_period_sort_key) <= _period_sort_key(last)].reset_index(drop=True)
     periods = sorted(table["period"].unique(), key=_period_sort_key)
-    first, last = periods[0], periods[-1]
+    first = periods[0]
 
     latest = table[table["period"] == last]
     england = latest[latest["area_code"] == ENGLAND].set_index("sex")["value"]
