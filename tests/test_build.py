@@ -129,3 +129,11 @@ def test_a_period_the_data_do_not_have_names_the_periods_they_do(project):
     assert result.returncode != 0
     assert "period '1990' is not available for ONS mid-year population estimates" in result.stderr
     assert "available periods: 2019, 2021, 2022" in result.stderr
+
+
+def test_corrupt_template_is_a_clear_error(project):
+    (project / "analyses" / "overview.ipynb").write_text('{"cells": [', encoding="utf-8")
+    result = run_phna(["run", "overview", "--place", "rugby"], project)
+    assert result.returncode == 1
+    assert "overview.ipynb is not a readable notebook" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -21,7 +21,7 @@ from typing import Any
 import nbformat
 import papermill
 
-from phna.errors import ChapterFailed
+from phna.errors import ChapterFailed, ConfigError
 
 #: Output metadata key under which a chapter records what it read (see phna.provenance).
 PROVENANCE_KEY = "phna_provenance"
@@ -173,8 +173,13 @@ def _install(job: Job, staged: Path) -> None:
 
 def template_parameters(template: Path) -> dict[str, Any]:
     """The parameters a template declares in its cell tagged ``parameters``."""
-    info = papermill.inspect_notebook(str(template))
-    return {name: spec for name, spec in info.items()}
+    try:
+        info = papermill.inspect_notebook(str(template))
+    except Exception as exc:  # not JSON, not a notebook, unreadable
+        raise ConfigError(f"template {template} is not a readable notebook: {type(exc).__name__}: {exc}") from exc
+    if not info:
+        raise ConfigError(f"template {template} has no cell tagged 'parameters', so it cannot take parameters")
+    return dict(info)
 
 
 def dumps_parameters(parameters: dict[str, Any]) -> str:
