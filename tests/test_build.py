@@ -51,6 +51,8 @@ def test_smoke_build_of_one_place(project):
     assert (html / "index.html").is_file()
     assert (html / "book" / "places" / "rugby" / "index.html").is_file()
     assert "1 chapter run(s) to do" in result.stderr
+    intro = (html / "book" / "intro.html").read_text()
+    assert "At a glance" in intro and "3.8 %" in intro  # Rugby's Core20 share, from its overview chapter
     about = (html / "book" / "about-this-build.html").read_text()
     assert "<td><p>overview</p></td>" in about or ">overview<" in about
     assert "sha256" in about and "jupyter-book" in about

@@ -22,6 +22,7 @@ from typing import Any, Callable, Mapping, Sequence
 from phna import paths
 from phna.provenance import catalogue_checksums
 from phna.build import cache, site, toc
+from phna.build.glance import at_a_glance
 from phna.build.execute import Job, JobResult, run_job, template_parameters
 from phna.config import Chapter, Config, Place, load_config, parameters_for
 from phna.errors import ChapterFailed, ConfigError, PhnaError
@@ -220,6 +221,8 @@ def _build_site(root: Path, config: Config, manifest: cache.Manifest, log) -> Pa
         if chapter.scope == "place":
             _write_icb_chapter_index(root, chapter, config.places)
     site.write_build_info(root, config, manifest.entries)
+    glance = root / site.GENERATED / "at-a-glance.md"
+    glance.write_text(at_a_glance(root, config), encoding="utf-8")
     partial = toc.toc_data(config, built_places)
     # Drop toc entries whose files do not exist (chapters never built), so Sphinx does not fail on them.
     partial_text = _prune_missing(root, partial)
