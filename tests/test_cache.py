@@ -67,3 +67,18 @@ def test_damaged_manifest_means_a_full_rerun_not_a_crash(job, tmp_path):
     path = tmp_path / "manifest.json"
     path.write_text("{not json")
     assert cache.reason_to_run(job, cache.Manifest(path), {})[1] == "never run"
+
+
+def test_site_key_follows_generated_pages_but_not_the_build_time(tmp_path):
+    from phna.build.site import tree_hash
+
+    (tmp_path / "_config.yml").write_text("title: t\n")
+    generated = tmp_path / "book" / "_generated"
+    generated.mkdir(parents=True)
+    (generated / "at-a-glance.md").write_text("| Rugby | 3.8 % |\n")
+    (generated / "build-info.md").write_text("Built: 10:00\n")
+    key = tree_hash(tmp_path, "toc")
+    (generated / "build-info.md").write_text("Built: 10:05\n")
+    assert tree_hash(tmp_path, "toc") == key
+    (generated / "at-a-glance.md").write_text("| Rugby | 3.9 % |\n")
+    assert tree_hash(tmp_path, "toc") != key

@@ -136,7 +136,8 @@ def tree_hash(root: Path, toc_text: str) -> str:
     for name in ("_config.yml",):
         digest.update((root / name).read_bytes())
     for path in sorted((root / "book").rglob("*")):
-        if path.is_file() and GENERATED not in path.as_posix() and "/_static_src/" not in path.as_posix():
+        # build-info.md carries the build time, so it alone is left out (it changes with every build).
+        if path.is_file() and path.name != "build-info.md" and "/_vendor/" not in path.as_posix():
             digest.update(path.relative_to(root).as_posix().encode())
             digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
