@@ -26,6 +26,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from phna import provenance
+from phna.analyses.text import fmt_num
 from phna.config import Config, Place, load_config
 from phna.errors import ConfigError
 
@@ -47,11 +48,7 @@ def display_format(values: pd.Series):
     """A formatter rounding a float column for reading: 3 decimals below 1, else 1 (thousands separated)."""
     finite = values.dropna().abs()
     decimals = 3 if len(finite) and finite.max() < 1 else 1
-
-    def fmt(value) -> str:
-        return "–" if pd.isna(value) else f"{value:,.{decimals}f}"
-
-    return fmt
+    return lambda value: fmt_num(value, decimals)
 
 
 def _slug(text: str) -> str:

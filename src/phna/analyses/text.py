@@ -6,11 +6,12 @@ everywhere (e.g. "80.1 years (95 % CI 79.4 to 80.8), significantly higher than E
 
 from __future__ import annotations
 
-import math
+import pandas as pd
 
 
 def _missing(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    """None, NaN (float or numpy), pd.NA and NaT all read as missing."""
+    return value is None or bool(pd.isna(value))
 
 
 def fmt_int(value) -> str:

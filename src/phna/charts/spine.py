@@ -17,6 +17,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import PercentFormatter
 
 from phna.charts import style
+from phna.analyses.text import fmt_num
 
 _MARKERS = ["o", "D", "s", "^", "v", "P", "X", "*"]
 COMPARISON_LABELS = {
@@ -49,10 +50,6 @@ def spine_positions(df: pd.DataFrame) -> pd.DataFrame:
     q_hi = np.maximum(out["pos_q25"], out["pos_q75"])
     out["pos_min"], out["pos_max"], out["pos_q25"], out["pos_q75"] = lo, hi, q_lo, q_hi
     return out
-
-
-def _fmt(value, decimals: int = 1) -> str:
-    return "–" if pd.isna(value) else f"{value:,.{decimals}f}"
 
 
 def spine_chart(
@@ -111,9 +108,9 @@ def spine_chart(
         if show_values:
             decimals = int(row["decimals"]) if "decimals" in data.columns and pd.notna(row["decimals"]) else 1
             vals = " | ".join(
-                _fmt(data[(data[indicator] == name) & (data[area] == p)]["value"].iloc[0], decimals) for p in areas
+                fmt_num(data[(data[indicator] == name) & (data[area] == p)]["value"].iloc[0], decimals) for p in areas
                 if len(data[(data[indicator] == name) & (data[area] == p)]))
-            ax.text(1.1, y, f"{vals} | {_fmt(row['england'], decimals)}", ha="left", va="center", fontsize=8.5)
+            ax.text(1.1, y, f"{vals} | {fmt_num(row['england'], decimals)}", ha="left", va="center", fontsize=8.5)
     ax.axvline(0, color=style.ENGLAND, linewidth=1.2)
     ax.set_xlim(-1.05, 1.05)
     ax.set_ylim(-0.7, len(indicators) - 0.3)
