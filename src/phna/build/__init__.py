@@ -170,9 +170,8 @@ def build(
         if result.error:
             log(f"  [{number}/{len(todo)}] {job.label}: FAILED after {result.seconds:.1f} s")
             return
-        key = cache.job_key(job, result.provenance, checksums)
-        provenance = dict(result.provenance, fingerprint=cache.fingerprint(job, result.provenance, checksums))
-        manifest.record(job, key, provenance)
+        fingerprint = cache.fingerprint(job, result.provenance, checksums)
+        manifest.record(job, cache.key_of(fingerprint), dict(result.provenance, fingerprint=fingerprint))
         manifest.save()
         report.executed.append((job.label, job.reason, result.seconds))
         log(
@@ -192,21 +191,21 @@ def build(
     return report
 
 
-def _existing_chapters(root: Path, config: Config) -> tuple[list[Place], list[str]]:
-    """Places with at least one built chapter, and the (chapter · place) runs not built yet."""
-    built_places, missing = [], []
+def _existing_chapters(root: Path, config: Config) -> tuple[list[tuple[Place, list[Chapter]]], list[str]]:
+    """Each place that has built chapters with those chapters, and the (chapter · place) runs not built yet."""
+    built, missing = [], []
     for place in config.places:
         present = [c for c in config.chapters if (root / toc.place_dir(place) / f"{c.id}.ipynb").is_file()]
         missing += [f"{c.id} · {place.slug}" for c in config.chapters if c not in present]
         if present:
-            built_places.append(place)
-    return built_places, missing
+            built.append((place, present))
+    return built, missing
 
 
 def _build_site(root: Path, config: Config, manifest: cache.Manifest, log) -> Path | None:
     full_toc = toc.render_toc(config)
     (root / "_toc.yml").write_text(full_toc, encoding="utf-8")
-    built_places, missing = _existing_chapters(root, config)
+    built, missing = _existing_chapters(root, config)
     if missing:
         log(
             "Note: the site will not include these chapters, which have not been built yet: "
@@ -214,8 +213,7 @@ def _build_site(root: Path, config: Config, manifest: cache.Manifest, log) -> Pa
             + (" …" if len(missing) > 8 else "")
             + ". Run `phna build` to build them all."
         )
-    for place in built_places:
-        present = [c for c in config.chapters if (root / toc.place_dir(place) / f"{c.id}.ipynb").is_file()]
+    for place, present in built:
         site.write_place_index(root, config, place, present)
     for chapter in config.icb_pages:
         if chapter.scope == "place":
@@ -223,7 +221,7 @@ def _build_site(root: Path, config: Config, manifest: cache.Manifest, log) -> Pa
     site.write_build_info(root, config, manifest.entries)
     glance = root / site.GENERATED / "at-a-glance.md"
     glance.write_text(at_a_glance(root, config), encoding="utf-8")
-    partial = toc.toc_data(config, built_places)
+    partial = toc.toc_data(config, [place for place, _ in built])
     # Drop toc entries whose files do not exist (chapters never built), so Sphinx does not fail on them.
     partial_text = _prune_missing(root, partial)
     toc_path = root / ".phna" / "_toc.site.yml"

@@ -33,17 +33,25 @@ def module_hash(module: str) -> str:
     return _sha256_file(Path(spec.origin))
 
 
+def fingerprint(job: Job, provenance: Mapping[str, Any] | None, source_checksums: Mapping[str, str]) -> dict[str, Any]:
+    """Everything a run depends on, given the modules and sources its (previous) run recorded."""
+    provenance = provenance or {}
+    return {
+        "template": _sha256_file(job.template),
+        "parameters": dumps_parameters(job.parameters),
+        "modules": {m: module_hash(m) for m in sorted(provenance.get("modules", []))},
+        "sources": {s: source_checksums.get(s, "unknown") for s in sorted(provenance.get("sources", []))},
+    }
+
+
+def key_of(fingerprint_: Mapping[str, Any]) -> str:
+    """The cache key: a hash of the fingerprint."""
+    return hashlib.sha256(json.dumps(fingerprint_, sort_keys=True).encode()).hexdigest()
+
+
 def job_key(job: Job, previous: Mapping[str, Any] | None, source_checksums: Mapping[str, str]) -> str:
     """The cache key of a job, given the provenance its previous run recorded."""
-    previous = previous or {}
-    digest = hashlib.sha256()
-    digest.update(_sha256_file(job.template).encode())
-    digest.update(dumps_parameters(job.parameters).encode())
-    for module in sorted(previous.get("modules", [])):
-        digest.update(f"{module}={module_hash(module)}".encode())
-    for source in sorted(previous.get("sources", [])):
-        digest.update(f"{source}={source_checksums.get(source, 'unknown')}".encode())
-    return digest.hexdigest()
+    return key_of(fingerprint(job, previous, source_checksums))
 
 
 class Manifest:
@@ -78,37 +86,26 @@ class Manifest:
 def reason_to_run(job: Job, manifest: Manifest, source_checksums: Mapping[str, str]) -> tuple[str, str | None]:
     """Return ``(key, reason)``; reason is None when the chapter is up to date."""
     entry = manifest.get(job)
+    current = fingerprint(job, entry.get("provenance") if entry else None, source_checksums)
+    key = key_of(current)
     if entry is None:
-        return job_key(job, None, source_checksums), "never run"
-    key = job_key(job, entry.get("provenance"), source_checksums)
+        return key, "never run"
     if not job.target.is_file():
         return key, "output missing"
     if key != entry.get("key"):
-        return key, _what_changed(job, entry, source_checksums)
+        return key, _what_changed(current, entry.get("provenance", {}).get("fingerprint", {}))
     return key, None
 
 
-def _what_changed(job: Job, entry: Mapping[str, Any], source_checksums: Mapping[str, str]) -> str:
-    previous = entry.get("provenance", {})
-    recorded = previous.get("fingerprint", {})
-    if recorded.get("template") != _sha256_file(job.template):
+def _what_changed(current: Mapping[str, Any], recorded: Mapping[str, Any]) -> str:
+    """Name the first kind of input that differs between two fingerprints."""
+    if current["template"] != recorded.get("template"):
         return "template changed"
-    if recorded.get("parameters") != dumps_parameters(job.parameters):
+    if current["parameters"] != recorded.get("parameters"):
         return "parameters changed"
-    changed = [m for m, h in recorded.get("modules", {}).items() if module_hash(m) != h]
-    if changed:
-        return "library changed: " + ", ".join(sorted(changed)[:3])
-    changed = [s for s, h in recorded.get("sources", {}).items() if source_checksums.get(s, "unknown") != h]
-    if changed:
-        return "data changed: " + ", ".join(sorted(changed)[:3])
+    for kind, label in (("modules", "library"), ("sources", "data")):
+        before = recorded.get(kind, {})
+        changed = [name for name, value in current[kind].items() if before.get(name) != value]
+        if changed:
+            return f"{label} changed: " + ", ".join(changed[:3])
     return "inputs changed"
-
-
-def fingerprint(job: Job, provenance: Mapping[str, Any], source_checksums: Mapping[str, str]) -> dict[str, Any]:
-    """The details behind a key, kept so the runner can say *what* changed."""
-    return {
-        "template": _sha256_file(job.template),
-        "parameters": dumps_parameters(job.parameters),
-        "modules": {m: module_hash(m) for m in provenance.get("modules", [])},
-        "sources": {s: source_checksums.get(s, "unknown") for s in provenance.get("sources", [])},
-    }
