@@ -26,7 +26,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from phna import provenance
-from phna.analyses.text import fmt_num
+from phna.wording import fmt_num
 from phna.config import Config, Place, load_config
 from phna.errors import ConfigError
 
@@ -183,13 +183,28 @@ class ChapterContext:
     def text(self, markdown: str) -> None:
         _display_markdown(markdown)
 
-    def findings(self, sentences: Iterable[str], title: str = "Key findings") -> None:
-        """Show plain-language findings generated from the numbers, as a highlighted list."""
-        items = [s for s in sentences if s]
-        if not items:
-            items = ["No findings could be generated for this place from the data available."]
-        body = "\n".join(f"- {s}" for s in items)
-        _display_markdown(f":::{{admonition}} {title}\n:class: tip findings\n\n{body}\n:::\n")
+    def findings(self, items: Iterable, title: str = "Key findings", limit: int = 5) -> None:
+        """Show the key findings at the top of the page: findings records ranked by
+        :func:`phna.findings.rank` (at most ``limit``), written by :func:`phna.wording.finding_sentence`.
+
+        Plain sentences are still accepted (shown in the order given) while chapters move to records.
+        The records shown are attached to the output as metadata, so the runner can build each place's
+        messages page from them.
+        """
+        from phna.findings import Finding, rank, with_chapter
+
+        items = [i for i in items if i]
+        records = with_chapter([i for i in items if isinstance(i, Finding)], self.chapter)
+        sentences = [i for i in items if not isinstance(i, Finding)]
+        chosen = rank(records, limit=limit)
+        lines = [f.sentence for f in chosen] + sentences[: max(0, limit - len(chosen))]
+        if not lines:
+            lines = ["No findings could be generated for this place from the data available."]
+        body = "\n".join(f"- {s}" for s in lines)
+        _display_markdown(
+            f":::{{admonition}} {title}\n:class: tip findings\n\n{body}\n:::\n",
+            metadata={"phna_findings": [f.as_record() for f in chosen]},
+        )
 
     def unavailable(self, what: str, why: str) -> None:
         """Say plainly that a chart or table cannot be shown, and why (never a blank chart)."""

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from phna import data
-from phna.analyses.text import fmt_int, fmt_num, join_names
+from phna.wording import fmt_int, fmt_num, join_names
 
 ENGLAND = "E92000001"
 

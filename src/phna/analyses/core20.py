@@ -17,7 +17,7 @@ import yaml
 from phna import data, paths
 from phna.analyses import overview
 from phna.analyses.allocation import lsoa_population
-from phna.analyses.text import fmt_int, fmt_num, fmt_pct, join_names
+from phna.wording import fmt_int, fmt_num, fmt_pct, join_names
 from phna.context import ChapterContext
 
 PLUS_GROUPS_FILE = Path("data") / "plus_groups.yaml"

@@ -14,7 +14,7 @@ import pandas as pd
 
 from phna import data, stats
 from phna.analyses.extract import AGE_BAND_LABELS, read_deaths_extract
-from phna.analyses.text import comparison_phrase, fmt_num, fmt_value_ci, join_names
+from phna.wording import comparison_phrase, fmt_num, fmt_value_ci, join_names
 from phna.charts import style
 
 ENGLAND = "E92000001"

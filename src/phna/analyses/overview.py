@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from phna import data, stats
-from phna.analyses.text import fmt_int, fmt_pct, possessive
+from phna.wording import fmt_int, fmt_pct, possessive
 
 ENGLAND = "E92000001"
 AGE_BANDS = [(a, a + 4) for a in range(0, 90, 5)] + [(90, 200)]

@@ -25,7 +25,7 @@ import pandas as pd
 from scipy import stats as sps
 
 from phna import data, stats
-from phna.analyses.text import comparison_phrase, fmt_int, fmt_num, fmt_value_ci, join_names
+from phna.wording import comparison_phrase, fmt_int, fmt_num, fmt_value_ci, join_names
 
 ENGLAND = "E92000001"
 DISTRICT_PREFIXES = ("E06", "E07", "E08", "E09")

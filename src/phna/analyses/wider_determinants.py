@@ -19,7 +19,7 @@ from scipy import stats as sps
 from phna import data, stats
 from phna.analyses import indicators as registry
 from phna.analyses import overview
-from phna.analyses.text import fmt_ci, fmt_num, fmt_pct, join_names
+from phna.wording import fmt_ci, fmt_num, fmt_pct, join_names
 
 ENGLAND = "E92000001"
 #: IoD domains in their published order, with plain names.

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from phna.analyses.text import fmt_int, fmt_num, fmt_pct
+from phna.wording import fmt_int, fmt_num, fmt_pct
 from phna.build.toc import place_dir
 from phna.config import Config
 

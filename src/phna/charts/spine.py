@@ -17,7 +17,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import PercentFormatter
 
 from phna.charts import style
-from phna.analyses.text import fmt_num
+from phna.wording import fmt_num
 
 _MARKERS = ["o", "D", "s", "^", "v", "P", "X", "*"]
 COMPARISON_LABELS = {

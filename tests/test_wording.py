@@ -2,7 +2,7 @@
 
 import math
 
-from phna.analyses.text import comparison_phrase, fmt_ci, fmt_int, fmt_value_ci, join_names, possessive
+from phna.wording import comparison_phrase, fmt_ci, fmt_int, fmt_value_ci, join_names, possessive
 
 
 def test_numbers_and_intervals_in_words():
