@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import html
 import re
-from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
@@ -71,96 +70,54 @@ class ChapterContext:
         output_dir: str | Path | None = None,
         **extra: Any,
     ):
+        from phna.parameters import Parameters
+
         self.chapter = chapter
         self.config: Config = load_config(config_path, check_codes=False)
-        self.place: Place = self.config.place(place)
-        self.comparators = list(comparators)
-        if deprivation_index not in ("imd2019", "iod2025"):
-            raise ConfigError(f"deprivation_index must be imd2019 or iod2025, not {deprivation_index!r}")
-        self.deprivation_index = deprivation_index
-        levels = [confidence] if isinstance(confidence, (int, float)) else list(confidence)
-        for level in levels:
-            if not 0 < float(level) < 1:
-                raise ConfigError(f"confidence levels must be between 0 and 1 (exclusive), not {level!r}")
-        self.confidence = [float(c) for c in levels]
-        self.period = str(period)
         declared = next((c for c in (*self.config.chapters, *self.config.icb_pages) if c.id == chapter), None)
-        if declared is not None and not declared.periods:
-            self.require_latest(f"chapter {chapter!r}")
-        self.extra = dict(extra)
+        #: The frozen, validated parameters of this run: analyses take this, never the context.
+        self.params = Parameters(
+            chapter=chapter,
+            place=self.config.place(place),
+            config=self.config,
+            comparators=tuple(comparators),
+            deprivation_index=deprivation_index,
+            confidence=confidence,
+            period=str(period),
+            periods=declared.periods if declared is not None else True,
+            extra=dict(extra),
+        )
         self.output_dir = Path(output_dir) if output_dir is not None else Path.cwd()
         self._figures = 0
-        self.parameters = {
-            "place": place,
-            "comparators": self.comparators,
-            "deprivation_index": deprivation_index,
-            "confidence": self.confidence,
-            "period": period,
-            **self.extra,
-        }
 
-    # ------------------------------------------------------------------ places
-    @cached_property
-    def areas(self):
-        """The place's LSOAs, MSOAs and districts (see :func:`phna.geography.place_areas`)."""
-        from phna import geography
-
-        return geography.place_areas(self.place)
-
-    @property
-    def name(self) -> str:
-        return self.place.name
+    # Read-only views of the parameters (templates may read them; analyses take ``ctx.params``).
+    place = property(lambda self: self.params.place)
+    comparators = property(lambda self: list(self.params.comparators))
+    deprivation_index = property(lambda self: self.params.deprivation_index)
+    confidence = property(lambda self: list(self.params.confidence))
+    period = property(lambda self: self.params.period)
+    extra = property(lambda self: dict(self.params.extra))
+    parameters = property(lambda self: self.params.as_dict())
+    areas = property(lambda self: self.params.areas)
+    name = property(lambda self: self.params.name)
+    level = property(lambda self: self.params.level)
 
     def select_period(self, periods: Iterable[str], what: str, strict: bool = True) -> str:
-        """The period a chapter shows for a series: its latest, or the ``period`` parameter when given.
-
-        ``periods`` are the labels the series has (sorting them as text must put them in time order, as
-        "2019-21" or "2021/22" labels do). A requested period the series does not have is an error naming the
-        periods it does have, unless ``strict`` is False (for secondary series), when the latest is used.
-        """
-        available = sorted({str(p) for p in periods if p is not None and str(p) != "nan"})
-        if not available:
-            raise ConfigError(f"{what}: no periods in the data")
-        if self.period == "latest":
-            return available[-1]
-        if self.period in available:
-            return self.period
-        if not strict:
-            return available[-1]
-        raise ConfigError(
-            f"period {self.period!r} is not available for {what}; available periods: {', '.join(available)}"
-        )
+        return self.params.select_period(periods, what, strict)
 
     def require_latest(self, what: str) -> None:
-        """For chapters that only show each series' latest period: refuse a specific ``period``, never ignore it."""
-        if self.period != "latest":
-            raise ConfigError(
-                f"{what} shows the latest period of each of its series and does not take period={self.period!r}; "
-                "use period=latest"
-            )
-
-    @property
-    def level(self) -> float:
-        """The main confidence level (the first one given)."""
-        return self.confidence[0]
+        self.params.require_latest(what)
 
     def comparator_names(self) -> list[str]:
-        from phna import data
-
-        lookup = data.district_lookup()
-        names = {"E92000001": "England"}
-        for code_col, name_col in (("region_code", "region_name"), ("county_code", "county_name"), ("district_code", "district_name")):
-            if code_col in lookup and name_col in lookup:
-                names.update(dict(zip(lookup[code_col], lookup[name_col])))
-        return [names.get(code, code) for code in self.comparators]
+        return self.params.comparator_names()
 
     def banner(self) -> None:
         """One line under the title: the place, what it is made of, and what it is compared with."""
-        from phna import data
+        from phna import geography
 
         if self.place.districts:
-            lookup = data.district_lookup().set_index("district_code")["district_name"]
-            parts = ", ".join(f"{lookup.get(c, c)} ({c})" for c in self.place.districts)
+            names = geography.area_names()
+            parts = ", ".join(names.get(c, c) for c in self.place.districts)
         else:
             parts = f"{len(self.place.lsoas)} small areas (LSOAs)"
         levels = " and ".join(f"{c * 100:g} %" for c in self.confidence)

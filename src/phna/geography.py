@@ -212,3 +212,97 @@ def aggregate_counts(df: pd.DataFrame, place: Any, code_col: str = "area_code",
     out.insert(1, "area_name", str(_attr(place, "name", areas.slug)))
     out.insert(2, "area_type", "place")
     return out
+
+
+# ------------------------------------------------------------------------------------ shared derived tables
+# Each derived table the chapters share exists once, here, so that two chapters cannot disagree about it.
+
+ENGLAND = "E92000001"
+
+
+@functools.lru_cache(maxsize=4)
+def msoa_deprivation(index: str = "imd2019") -> pd.DataFrame:
+    """Population-weighted deprivation score of every English MSOA (2011 boundaries) from its LSOAs' scores.
+
+    Parameters
+    ----------
+    index : {"imd2019", "iod2025"}
+        ``imd2019``: the IMD 2019 scores of each MSOA's 2011 LSOAs, weighted by the IoD 2019 mid-2015 population
+        denominators (the House of Commons Library's method). ``iod2025``: the IMD 2025 scores of the 2021 LSOAs
+        of each 2011 LSOA's 2021 LSOAs (ONS LSOA 2011 to 2021 lookup; the mean where one 2011 LSOA became
+        several), weighted by the same mid-2015 denominators.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``msoa11_code``, ``score`` (higher = more deprived), ``population`` (the weights), ``lsoas``, ``index``.
+    """
+    from .data.deprivation import imd2019_lsoa, iod2025_lsoa
+    from .data.lookups import lsoa11_lookup, lsoa11_lsoa21_lookup
+
+    imd = imd2019_lsoa()[["lsoa11_code", "imd_score", "population_mid2015"]]
+    lookup = lsoa11_lookup()[["lsoa11_code", "msoa11_code"]]
+    if index == "imd2019":
+        rows = imd.rename(columns={"imd_score": "score"})
+    elif index == "iod2025":
+        iod = iod2025_lsoa()
+        score_col = "imd_score" if "imd_score" in iod.columns else next(c for c in iod.columns if c.endswith("score"))
+        pairs = lsoa11_lsoa21_lookup()[["lsoa11_code", "lsoa21_code"]]
+        pairs = pairs.merge(iod[["lsoa21_code", score_col]], on="lsoa21_code", how="inner")
+        per11 = pairs.groupby("lsoa11_code", as_index=False)[score_col].mean()
+        rows = imd[["lsoa11_code", "population_mid2015"]].merge(per11, on="lsoa11_code", how="inner")
+        rows = rows.rename(columns={score_col: "score"})
+    else:
+        raise DataError(f"msoa_deprivation: index must be imd2019 or iod2025, not {index!r}")
+    rows = rows.merge(lookup, on="lsoa11_code", how="inner")
+    rows = rows.assign(weighted=rows["score"] * rows["population_mid2015"])
+    out = rows.groupby("msoa11_code", as_index=False).agg(
+        weighted=("weighted", "sum"), population=("population_mid2015", "sum"), lsoas=("lsoa11_code", "size")
+    )
+    out["score"] = out["weighted"] / out["population"]
+    out["index"] = index
+    return out[["msoa11_code", "score", "population", "lsoas", "index"]]
+
+
+@functools.lru_cache(maxsize=16)
+def icb_districts(icb_code: str) -> tuple[str, ...]:
+    """The districts of an ICB (2022 boundaries): those with more than half of their LSOAs in it.
+
+    The one rule for "which districts are in the ICB", used by every chapter.
+    """
+    from .data.lookups import lsoa11_lookup
+
+    lookup = lsoa11_lookup()
+    if icb_code not in set(lookup["icb_code"]):
+        raise DataError(f"ICB code {icb_code!r} is not in the LSOA lookup")
+    share = lookup.assign(inside=lookup["icb_code"] == icb_code).groupby("district_code")["inside"].mean()
+    return tuple(sorted(share[share > 0.5].index))
+
+
+@functools.lru_cache(maxsize=16)
+def icb_name(icb_code: str) -> str:
+    """The ICB's name as readers know it ("Coventry and Warwickshire ICB", without "NHS" and "Integrated Care Board")."""
+    from .data.lookups import lsoa11_lookup
+
+    lookup = lsoa11_lookup()
+    names = lookup.loc[lookup["icb_code"] == icb_code, "icb_name"]
+    if names.empty:
+        raise DataError(f"ICB code {icb_code!r} is not in the LSOA lookup")
+    name = str(names.iloc[0])
+    return name.replace("NHS ", "").replace(" Integrated Care Board", " ICB").strip()
+
+
+@functools.lru_cache(maxsize=1)
+def area_names() -> dict[str, str]:
+    """Area code → name for England, regions, counties, districts and ICBs (the one place names come from)."""
+    from .data.lookups import district_lookup, lsoa11_lookup
+
+    lookup = district_lookup()
+    names = {ENGLAND: "England"}
+    for code_col, name_col in (("region_code", "region_name"), ("county_code", "county_name"),
+                               ("district_code", "district_name")):
+        if code_col in lookup and name_col in lookup:
+            names.update({str(k): str(v) for k, v in zip(lookup[code_col], lookup[name_col]) if pd.notna(k)})
+    icbs = lsoa11_lookup()[["icb_code"]].drop_duplicates()
+    names.update({code: icb_name(code) for code in icbs["icb_code"].dropna()})
+    return names

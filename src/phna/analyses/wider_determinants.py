@@ -9,6 +9,7 @@ support; the template draws and publishes them. The IMD 2019 core (deciles, Core
 from __future__ import annotations
 
 import copy
+import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -38,7 +39,7 @@ INDEX_LABELS = overview.INDEX_LABELS
 def _with_index(ctx, index: str):
     """The same chapter context with another deprivation index (sharing the place's areas)."""
     other = copy.copy(ctx)
-    other.deprivation_index = index
+    other.params = dataclasses.replace(ctx.params, deprivation_index=index)
     return other
 
 
