@@ -176,3 +176,11 @@ def test_only_the_icb_is_given_the_configured_icb_code_other_places_take_theirs_
     assert birmingham.icb_code is not None and birmingham.icb_code != "E54000018"  # Birmingham and Solihull ICB
     assert place_areas(config.place("rugby")).icb_code == "E54000018"
     assert place_areas(config.place("icb")).icb_code == "E54000018"
+
+
+def test_the_older_periods_flag_must_agree_with_takes(tmp_path, base):
+    base["chapters"][3]["periods"] = False  # wider-determinants: does not take period, so this agrees
+    load_config(write(tmp_path, base), check_codes=False)
+    base["chapters"][0]["periods"] = False  # overview takes period
+    with pytest.raises(ConfigError, match=r"chapter 'overview' says periods: false but its takes list has period"):
+        load_config(write(tmp_path, base), check_codes=False)

@@ -160,6 +160,13 @@ def load_config(path: str | Path | None = None, *, check_codes: bool = True) -> 
         template = (root / c["template"]).resolve()
         if not template.is_file():
             raise ConfigError(f"{path}: chapter {c['id']!r}: template not found: {template}")
+        if "periods" in c and c["periods"] != ("period" in c.get("takes", ())):
+            raise ConfigError(
+                f"{path}: chapter {c['id']!r} says periods: {str(c['periods']).lower()} but its takes list "
+                + ("does not have" if c["periods"] else "has")
+                + " period; list the parameters it takes in takes (period among them when it can show a chosen "
+                "period) and drop periods"
+            )
         return Chapter(
             id=c["id"],
             title=c["title"],
