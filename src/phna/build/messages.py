@@ -109,8 +109,8 @@ def render(messages: Sequence[Message], place_name: str) -> str:
     lines = [
         "## Main messages",
         "",
-        f"The most important findings for {place_name} across its chapters, most important first: significant "
-        "differences, then the largest gaps and significant trends. Each links to the evidence behind it.",
+        f"The most important findings for {place_name} across its chapters, most important first, chosen by the "
+        "same rule as each chapter's key findings. Each links to the evidence behind it.",
         "",
     ]
     for number, message in enumerate(messages, 1):
@@ -121,6 +121,8 @@ def render(messages: Sequence[Message], place_name: str) -> str:
         if message.anchor:
             what = "the chart" if message.anchor.startswith("fig-") else "the table"
             evidence += f" ({{ref}}`{what} <{message.anchor}>`)"
-        text = sentence + (f" {meaning}" if meaning else "")
+        # The sentence of a record already ends with its meaning (phna.wording.finding_sentence); a record
+        # with its own text may not.
+        text = sentence + (f" {meaning}" if meaning and meaning not in sentence else "")
         lines.append(f"{number}. {text} Evidence: {evidence}.")
     return "\n".join(lines) + "\n"
