@@ -7,14 +7,16 @@ import shutil
 from pathlib import Path
 
 import pytest
+from _mirror_required import holds_catalogued_files, mirror_unavailable
 
 REPO = Path(__file__).resolve().parents[1]
 
 
 def mirror_dir() -> Path | None:
+    """The data mirror, or None when there is none (an empty folder is not a mirror)."""
     env = os.environ.get("PHNA_DATA_MIRROR")
     path = Path(env) if env else REPO.parent / "shared" / "data"
-    return path if path.is_dir() else None
+    return path if holds_catalogued_files(path) else None
 
 
 @pytest.fixture(scope="session")
@@ -26,7 +28,7 @@ def repo() -> Path:
 def mirror() -> Path:
     path = mirror_dir()
     if path is None:
-        pytest.skip("the data mirror (../shared/data or PHNA_DATA_MIRROR) is not available")
+        mirror_unavailable("the data mirror (../shared/data or PHNA_DATA_MIRROR) is not available")
     return path
 
 

@@ -132,3 +132,55 @@ def test_period_is_refused_before_any_run_for_chapters_that_only_show_the_latest
     assert parameters_for(config, config.chapter("overview"), place, {"period": "2019"})["period"] == "2019"
     with pytest.raises(ConfigError, match=r"does not take period='2019'.*overview, life-expectancy, preventable-mortality"):
         parameters_for(config, config.chapter("wider-determinants"), place, {"period": "2019"})
+
+
+def test_each_chapter_declares_what_it_takes():
+    config = load_config(CONFIG, check_codes=False)
+    takes = {c.id: set(c.takes) for c in (*config.chapters, *config.icb_pages)}
+    assert takes["life-expectancy"] == {"comparators", "confidence", "deprivation_index", "period", "deaths_extract"}
+    assert "deaths_extract" not in takes["wider-determinants"] and "period" not in takes["wider-determinants"]
+    assert {"budget", "need_measure"} <= takes["proportionate-universalism"]
+    assert not {"budget", "need_measure"} & takes["overview"]
+    assert config.chapter("overview").periods and not config.chapter("heat").periods
+
+
+def test_a_chapter_setting_a_parameter_it_does_not_take_is_an_error(tmp_path, base):
+    base["chapters"][0]["parameters"] = {"budget": 5}
+    with pytest.raises(ConfigError, match=r"chapter 'overview' in config.yaml does not take budget=5"):
+        load_config(write(tmp_path, base), check_codes=False)
+    del base["chapters"][0]["parameters"]
+    base["chapters"][0]["takes"] = ["comparators", "colour"]
+    with pytest.raises(ConfigError, match="colour"):
+        load_config(write(tmp_path, base), check_codes=False)
+
+
+def test_a_place_parameter_no_chapter_takes_is_an_error(tmp_path, base):
+    for chapter in base["icb_pages"]:
+        chapter["takes"] = [t for t in chapter["takes"] if t != "budget"]
+        chapter.pop("parameters", None)
+    base["places"][3]["parameters"] = {"budget": 10}
+    with pytest.raises(ConfigError, match=r"place 'rugby' sets budget, which no chapter takes"):
+        load_config(write(tmp_path, base), check_codes=False)
+
+
+def test_only_the_icb_is_given_the_configured_icb_code_other_places_take_theirs_from_the_lookups(
+    tmp_path, base, mirror
+):
+    from phna.geography import place_areas
+
+    base["places"].append({"slug": "birmingham", "name": "Birmingham", "kind": "district", "districts": ["E08000025"]})
+    config = load_config(write(tmp_path, base))
+    assert config.place("icb").icb_code == "E54000018"
+    assert config.place("birmingham").icb_code is None and config.place("rugby").icb_code is None
+    birmingham = place_areas(config.place("birmingham"))
+    assert birmingham.icb_code is not None and birmingham.icb_code != "E54000018"  # Birmingham and Solihull ICB
+    assert place_areas(config.place("rugby")).icb_code == "E54000018"
+    assert place_areas(config.place("icb")).icb_code == "E54000018"
+
+
+def test_the_older_periods_flag_must_agree_with_takes(tmp_path, base):
+    base["chapters"][3]["periods"] = False  # wider-determinants: does not take period, so this agrees
+    load_config(write(tmp_path, base), check_codes=False)
+    base["chapters"][0]["periods"] = False  # overview takes period
+    with pytest.raises(ConfigError, match=r"chapter 'overview' says periods: false but its takes list has period"):
+        load_config(write(tmp_path, base), check_codes=False)

@@ -14,34 +14,49 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 from typing import Any, Sequence
-
-import yaml
 
 from phna.data.errors import DataError
 from phna.errors import PhnaError
-
-#: Parameters whose values are always text (so `-p period 2019` stays "2019").
-TEXT_PARAMETERS = {"period", "deprivation_index", "need_measure", "place"}
-
-
-def parse_parameter(name: str, raw: str) -> Any:
-    if name in TEXT_PARAMETERS:
-        return raw
-    try:
-        return yaml.safe_load(raw)
-    except yaml.YAMLError:
-        return raw
+from phna.parameters import PARAMETERS, parse_value
 
 
 def _overrides(pairs: Sequence[Sequence[str]] | None) -> dict[str, Any]:
-    return {name: parse_parameter(name, value) for name, value in (pairs or [])}
+    return {name: parse_value(name, value) for name, value in (pairs or [])}
+
+
+def _unique(values: Sequence[str] | None) -> list[str] | None:
+    """Repeated ``--place``/``--chapter`` values once each, in the order first given."""
+    return list(dict.fromkeys(values)) if values else values
+
+
+def parameters_epilog() -> str:
+    """What ``-p`` accepts: each parameter's meaning (from :data:`phna.parameters.PARAMETERS`) and, when the
+    configuration can be read, which chapters take it."""
+    takers: dict[str, list[str]] = {}
+    try:
+        from phna.config import load_config
+
+        for chapter in (lambda c: (*c.chapters, *c.icb_pages))(load_config(check_codes=False)):
+            for name in chapter.takes:
+                takers.setdefault(name, []).append(chapter.id)
+    except (PhnaError, OSError):  # help must work without a readable configuration
+        pass
+    lines = ["parameters (-p NAME VALUE; a chapter refuses any parameter it does not take):"]
+    for declaration in PARAMETERS.values():
+        text = f"{declaration.name}: {declaration.meaning}. E.g. -p {declaration.name} {declaration.example}."
+        if declaration.name in takers:
+            text += f" Taken by: {', '.join(takers[declaration.name])}."
+        lines.append(textwrap.fill(text, width=100, initial_indent="  ", subsequent_indent="      ",
+                                   break_on_hyphens=False))
+    return "\n".join(lines)
 
 
 def _add_build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"),
-        help="set a chapter parameter (place, comparators, deprivation_index, confidence, period, …)",
+        help="set a chapter parameter (" + ", ".join(PARAMETERS) + "; see below)",
     )  # fmt: skip
     parser.add_argument("--force", action="store_true", help="re-run chapters even when their inputs are unchanged")
     parser.add_argument("--jobs", type=int, default=2, help="chapters run at a time (default 2)")
@@ -53,12 +68,19 @@ def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="phna", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
 
-    build = commands.add_parser("build", help="run the chapters that changed and build the book")
+    epilog = parameters_epilog()
+    build = commands.add_parser(
+        "build", help="run the chapters that changed and build the book", epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )  # fmt: skip
     build.add_argument("--place", action="append", help="only this place (repeatable)")
     build.add_argument("--chapter", action="append", help="only this chapter (repeatable)")
     _add_build_options(build)
 
-    run = commands.add_parser("run", help="run one chapter (for one or all places) and rebuild the site")
+    run = commands.add_parser(
+        "run", help="run one chapter (for one or all places) and rebuild the site", epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )  # fmt: skip
     run.add_argument("chapter", help="chapter id, e.g. overview")
     run.add_argument("--place", action="append", help="place slug (repeatable; default all places)")
     _add_build_options(run)
@@ -84,8 +106,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from phna.build import build
 
             build(
-                places=args.place,
-                chapters=[args.chapter] if args.command == "run" else args.chapter,
+                places=_unique(args.place),
+                chapters=[args.chapter] if args.command == "run" else _unique(args.chapter),
                 overrides=_overrides(args.parameter),
                 force=args.force,
                 workers=args.jobs,

@@ -5,35 +5,24 @@ against the geography lookups (unknown district, LSOA or comparator codes are er
 not code: a place is a set of districts or a list of LSOAs, so any English area can be added by editing
 the file.
 
-Parameters reach a chapter in this order, later winning: ``defaults`` → the chapter's ``parameters`` →
-the place's ``parameters`` → values given on the command line (``phna run -p name value``).
+Each chapter declares the parameters it takes (``takes``); :func:`phna.parameters.resolve` merges them in
+this order, later winning: ``defaults`` → the chapter's ``parameters`` → the place's ``parameters`` → values
+given on the command line (``phna run -p name value``), and refuses a parameter the chapter does not take.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, Mapping
 
-import jsonschema
 import yaml
 
+from phna import data as phna_data
 from phna import paths
 from phna.errors import ConfigError
-
-ENGLAND = "E92000001"
-
-#: Parameters every chapter template receives, with their meaning (shown by ``phna run --help``).
-PARAMETER_HELP = {
-    "place": "slug of the place the chapter is about",
-    "comparators": "area codes to compare with (England E92000001, a region such as E12000005)",
-    "deprivation_index": "imd2019 or iod2025",
-    "confidence": "confidence level(s) for intervals, e.g. 0.95 or [0.95, 0.998]",
-    "period": "'latest' or a period label such as 2019-21",
-}
+from phna.parameters import ENGLAND, config_schema, known_area_codes, refuse_untaken, resolve
+from phna.parameters import schema_errors as _schema_errors
 
 
 @dataclass(frozen=True)
@@ -48,6 +37,8 @@ class Place:
     description: str = ""
     comparators: tuple[str, ...] = (ENGLAND,)
     parameters: Mapping[str, Any] = field(default_factory=dict)
+    #: Set only for the ICB itself; any other place's ICB comes from the geography lookups
+    #: (:func:`phna.geography.place_areas`), so a place outside the ICB is never told it is in it.
     icb_code: str | None = None
 
     @property
@@ -64,7 +55,12 @@ class Chapter:
     template: Path
     scope: str = "place"
     parameters: Mapping[str, Any] = field(default_factory=dict)
-    periods: bool = False  # True when the chapter can show a chosen `period`, not only the latest
+    takes: tuple[str, ...] = ()  # the parameters the chapter takes (see phna.parameters.PARAMETERS)
+
+    @property
+    def periods(self) -> bool:
+        """True when the chapter can show a chosen ``period``, not only each series' latest."""
+        return "period" in self.takes
 
 
 @dataclass(frozen=True)
@@ -101,20 +97,9 @@ class Config:
         raise ConfigError(f"unknown chapter {chapter_id!r}: the chapters are {valid}")
 
 
-@lru_cache(maxsize=1)
 def schema() -> dict:
     """The JSON Schema the configuration file must satisfy."""
-    text = resources.files("phna").joinpath("config.schema.json").read_text(encoding="utf-8")
-    return json.loads(text)
-
-
-def _schema_errors(data: Any, schema_: dict) -> list[str]:
-    validator = jsonschema.Draft202012Validator(schema_)
-    messages = []
-    for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
-        where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
-        messages.append(f"{where}: {error.message}")
-    return messages
+    return config_schema()
 
 
 def load_config(path: str | Path | None = None, *, check_codes: bool = True) -> Config:
@@ -166,7 +151,7 @@ def load_config(path: str | Path | None = None, *, check_codes: bool = True) -> 
             description=p.get("description", ""),
             comparators=tuple(p.get("parameters", {}).get("comparators", defaults.get("comparators", [ENGLAND]))),
             parameters=dict(p.get("parameters", {})),
-            icb_code=icb.get("code"),
+            icb_code=icb.get("code") if p["kind"] == "icb" else None,
         )
         for p in data["places"]
     )
@@ -175,13 +160,20 @@ def load_config(path: str | Path | None = None, *, check_codes: bool = True) -> 
         template = (root / c["template"]).resolve()
         if not template.is_file():
             raise ConfigError(f"{path}: chapter {c['id']!r}: template not found: {template}")
+        if "periods" in c and c["periods"] != ("period" in c.get("takes", ())):
+            raise ConfigError(
+                f"{path}: chapter {c['id']!r} says periods: {str(c['periods']).lower()} but its takes list "
+                + ("does not have" if c["periods"] else "has")
+                + " period; list the parameters it takes in takes (period among them when it can show a chosen "
+                "period) and drop periods"
+            )
         return Chapter(
             id=c["id"],
             title=c["title"],
             template=template,
             scope=c.get("scope", scope),
             parameters=dict(c.get("parameters", {})),
-            periods=bool(c.get("periods", False)),
+            takes=tuple(c.get("takes", ())),
         )
 
     config = Config(
@@ -198,21 +190,30 @@ def load_config(path: str | Path | None = None, *, check_codes: bool = True) -> 
         ),
         plus_groups=tuple(data.get("plus_groups", ())),
     )
+    _check_declarations(config)
     if check_codes:
         check_area_codes(config)
     return config
 
 
+def _check_declarations(config: Config) -> None:
+    """A chapter's own parameters must be ones it takes; a place's parameters must be taken by some chapter."""
+    everything = (*config.chapters, *config.icb_pages)
+    for chapter in everything:
+        refuse_untaken(chapter.id, chapter.takes, chapter.parameters, where=f" in {config.path.name}")
+    taken = {name for chapter in everything for name in chapter.takes}
+    for place in config.places:
+        unused = sorted(set(place.parameters) - taken)
+        if unused:
+            raise ConfigError(
+                f"{config.path.name}: place {place.slug!r} sets {', '.join(unused)}, which no chapter takes"
+            )
+
+
 def check_area_codes(config: Config) -> None:
     """Raise ConfigError if a district, LSOA or comparator code is not in the geography lookups."""
-    from phna import data as phna_data  # imported here: reading lookups needs the data mirror
-
-    districts = phna_data.district_lookup()
-    known_districts = set(districts["district_code"])
-    known_areas = known_districts | {ENGLAND}
-    for column in ("county_code", "region_code"):
-        if column in districts:
-            known_areas |= set(districts[column].dropna())
+    known_districts = set(phna_data.district_lookup()["district_code"])
+    known_areas = known_area_codes()
     problems = []
     lsoa_codes: set[str] | None = None
     for place in config.places:
@@ -238,26 +239,5 @@ def check_area_codes(config: Config) -> None:
 def parameters_for(
     config: Config, chapter: Chapter, place: Place, overrides: Mapping[str, Any] | None = None
 ) -> dict[str, Any]:
-    """The parameters a chapter receives for a place, validated.
-
-    Later sources win: config defaults, the chapter's parameters, the place's parameters, ``overrides``.
-    """
-    merged: dict[str, Any] = {**config.defaults, **chapter.parameters, **place.parameters, **(overrides or {})}
-    check = {k: v for k, v in merged.items() if k != "place"}
-    problems = _schema_errors(check, schema()["$defs"]["parameters"] | {"$defs": schema()["$defs"]})
-    if problems:
-        raise ConfigError(
-            f"invalid parameters for chapter {chapter.id!r}, place {place.slug!r}:\n  " + "\n  ".join(problems)
-        )
-    if merged.get("period", "latest") != "latest" and not chapter.periods:
-        raise ConfigError(
-            f"chapter {chapter.id!r} shows the latest period of each of its series and does not take "
-            f"period={merged['period']!r}; chapters that take a period: "
-            + (", ".join(c.id for c in (*config.chapters, *config.icb_pages) if c.periods) or "none")
-        )
-    confidence = merged.get("confidence", [0.95])
-    merged["confidence"] = [confidence] if isinstance(confidence, (int, float)) else list(confidence)
-    merged["comparators"] = list(merged.get("comparators", [ENGLAND]))
-    merged["place"] = place.slug
-    merged["config_path"] = str(config.path)
-    return merged
+    """The values a chapter's template receives for a place: :func:`phna.parameters.resolve` as a dict."""
+    return resolve(config, chapter, place, overrides).as_dict()

@@ -27,6 +27,7 @@ import pandas as pd
 from phna import provenance
 from phna.wording import fmt_num
 from phna.config import Config, Place, load_config
+from phna.parameters import resolve
 from phna.errors import ConfigError
 
 DATA_DIR = "data"
@@ -62,31 +63,15 @@ class ChapterContext:
         chapter: str,
         *,
         place: str,
-        comparators: Sequence[str] = ("E92000001",),
-        deprivation_index: str = "imd2019",
-        confidence: float | Sequence[float] = (0.95, 0.998),
-        period: str = "latest",
         config_path: str | None = None,
         output_dir: str | Path | None = None,
-        **extra: Any,
+        **parameters: Any,
     ):
-        from phna.parameters import Parameters
-
         self.chapter = chapter
         self.config: Config = load_config(config_path, check_codes=False)
-        declared = next((c for c in (*self.config.chapters, *self.config.icb_pages) if c.id == chapter), None)
-        #: The frozen, validated parameters of this run: analyses take this, never the context.
-        self.params = Parameters(
-            chapter=chapter,
-            place=self.config.place(place),
-            config=self.config,
-            comparators=tuple(comparators),
-            deprivation_index=deprivation_index,
-            confidence=confidence,
-            period=str(period),
-            periods=declared.periods if declared is not None else True,
-            extra=dict(extra),
-        )
+        #: The frozen, validated parameters of this run (:func:`phna.parameters.resolve`, the same function the
+        #: runner used before the run): analyses take this, never the context.
+        self.params = resolve(self.config, chapter, place, parameters)
         self.output_dir = Path(output_dir) if output_dir is not None else Path.cwd()
         self._figures = 0
 

@@ -1,6 +1,7 @@
 """Run provenance: what a chapter read and which library code it ran, recorded inside its output.
 
-The data layer calls :func:`note_source` whenever it opens a catalogued file. At the end of a chapter,
+The data layer notes every catalogued file it opens (:mod:`phna.data.reads`; :func:`sources_read` here reads
+that list, so the data layer never imports this module). At the end of a chapter,
 :func:`record` displays an "About this chapter" note (parameters, run time, sources with checksums,
 library version) and attaches the same facts as output metadata, which the runner reads to decide when
 the chapter must be re-run (see :mod:`phna.build.cache`).
@@ -12,16 +13,7 @@ import datetime as _dt
 import sys
 from typing import Any, Mapping
 
-_SOURCES_READ: set[str] = set()
-
-
-def note_source(source_id: str) -> None:
-    """Record that a catalogued source file was read in this process."""
-    _SOURCES_READ.add(source_id)
-
-
-def sources_read() -> list[str]:
-    return sorted(_SOURCES_READ)
+from phna.data.reads import note_source, sources_read  # noqa: F401 - the registry lives in the data layer
 
 
 def library_modules() -> list[str]:

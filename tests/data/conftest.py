@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from _mirror_required import holds_catalogued_files, mirror_unavailable
 
 from phna.data import catalogue
 from phna.data.mirror import mirror_location, repo_root
@@ -20,19 +21,20 @@ from phna.data.mirror import mirror_location, repo_root
 def _real_mirror() -> Path | None:
     try:
         location = mirror_location()
-    except Exception:  # noqa: BLE001 - a broken PHNA_DATA_MIRROR means "no mirror" for skipping purposes
+    except Exception:  # noqa: BLE001 - a broken PHNA_DATA_MIRROR means "no mirror" (a skip, or a failure in CI)
         return None
-    return location if isinstance(location, Path) else None
+    return location if isinstance(location, Path) and holds_catalogued_files(location) else None
 
 
 REAL_MIRROR = _real_mirror()
-needs_mirror = pytest.mark.skipif(REAL_MIRROR is None, reason="data mirror ../shared/data (or PHNA_DATA_MIRROR) not available")
+#: Mark for tests that read the real mirror: they skip without it, and fail without it when CI=true.
+needs_mirror = pytest.mark.usefixtures("mirror")
 
 
 @pytest.fixture(scope="session")
 def mirror() -> Path:
     if REAL_MIRROR is None:
-        pytest.skip("data mirror ../shared/data (or PHNA_DATA_MIRROR) not available")
+        mirror_unavailable("data mirror ../shared/data (or PHNA_DATA_MIRROR) not available")
     return REAL_MIRROR
 
 

@@ -24,8 +24,9 @@ from phna.provenance import catalogue_checksums
 from phna.build import cache, site, toc
 from phna.build.glance import at_a_glance
 from phna.build.execute import Job, JobResult, run_job, template_parameters
-from phna.config import Chapter, Config, Place, load_config, parameters_for
+from phna.config import Chapter, Config, Place, load_config
 from phna.errors import ChapterFailed, ConfigError, PhnaError
+from phna.parameters import resolve, template_mismatch
 
 
 @dataclass
@@ -52,15 +53,12 @@ def _jobs_for(
     def add(chapter: Chapter, place: Place, target_dir: Path, name: str) -> None:
         if chapter.template not in declared_cache:
             declared_cache[chapter.template] = template_parameters(chapter.template)
-        declared = declared_cache[chapter.template]
-        unknown = sorted(set(overrides) - set(declared))
-        if unknown:
-            raise ConfigError(
-                f"chapter {chapter.id!r} has no parameter {', '.join(map(repr, unknown))}; "
-                f"its parameters are: {', '.join(declared)}"
-            )
-        params = parameters_for(config, chapter, place, overrides)
-        params = {k: v for k, v in params.items() if k in declared}
+        mismatch = template_mismatch(chapter, declared_cache[chapter.template])
+        if mismatch:
+            raise ConfigError(mismatch)
+        params = resolve(config, chapter, place, overrides).as_dict()  # refuses what the chapter does not take
+        if "config_path" in declared_cache[chapter.template]:
+            params["config_path"] = str(config.path)
         jobs.append(
             Job(
                 chapter_id=chapter.id,
@@ -138,7 +136,7 @@ def build(
     started = time.perf_counter()
     root = paths.repo_root()
     config = load_config(config_path)
-    selected = [config.place(slug) for slug in places] if places else list(config.places)
+    selected = [config.place(slug) for slug in dict.fromkeys(places)] if places else list(config.places)
     for chapter_id in chapters or ():
         config.chapter(chapter_id)  # unknown chapter → ConfigError before anything runs
     jobs = _jobs_for(root, config, selected, chapters, dict(overrides or {}))

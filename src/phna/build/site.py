@@ -19,44 +19,82 @@ from importlib import metadata
 from pathlib import Path
 from typing import Iterable, Mapping
 
+from phna import geography
+from phna.build import messages
 from phna.build.toc import place_dir
 from phna.config import Config, Place
 from phna.errors import PhnaError
+from phna.wording import join_names, plural
 
 GENERATED = "book/_generated"
 
 
-def write_place_index(root: Path, config: Config, place: Place, chapters: Iterable) -> Path:
-    """The landing page of a place: what it is and what its chapters cover."""
-    from phna import data, geography
+def place_pages(root: Path, config: Config, place: Place, chapters: Iterable) -> list[messages.Page]:
+    """The built pages of a place: its chapters, the ICB pages run for it and, for the ICB, the ICB-wide pages."""
+    pages = [
+        messages.Page(c.id, c.title, c.id, root / place_dir(place) / f"{c.id}.ipynb")
+        for c in chapters
+        if (root / place_dir(place) / f"{c.id}.ipynb").is_file()
+    ]
+    for chapter in config.icb_pages:
+        if chapter.scope == "place":
+            doc = f"/book/icb/{chapter.id}/{place.slug}"
+            notebook = root / "book" / "icb" / chapter.id / f"{place.slug}.ipynb"
+        elif place.is_icb:
+            doc, notebook = f"/book/icb/{chapter.id}", root / "book" / "icb" / f"{chapter.id}.ipynb"
+        else:
+            continue
+        if notebook.is_file():
+            pages.append(messages.Page(chapter.id, chapter.title, doc, notebook))
+    return pages
 
+
+def _intro(config: Config, place: Place) -> str:
+    """What the place is, from the configuration and the geography lookups (its ICB comes from the lookups)."""
+    areas = geography.place_areas(place)
+    names = geography.area_names()
+    district_names = [names.get(code, code) for code in areas.districts]
+    lsoas = f"{len(areas.lsoa11):,} small areas (LSOAs, 2011 definitions)"
+    if place.is_icb:
+        places = [p.name for p in config.places if not p.is_icb]
+        return (
+            f"{geography.icb_name(config.icb_code) if config.icb_code else place.name} covers {plural(len(areas.districts), 'local authority district')} "
+            f"({join_names(district_names)}) and {lsoas}"
+            + (f", in {plural(len(places), 'place')}: {join_names(places)}." if places else ".")
+        )
+    if not place.districts:
+        made_of = f"a place defined by a list of {lsoas}"
+    elif place.description:
+        made_of = f"made up of {place.description}, with {lsoas}"
+    elif district_names == [place.name]:
+        made_of = f"the local authority district of {place.name}, with {lsoas}"
+    else:
+        made_of = f"made up of {join_names(district_names)}, with {lsoas}"
+    if config.icb_code and areas.icb_code == config.icb_code:
+        where = f"one of the places of {geography.icb_name(config.icb_code)}"
+    elif areas.icb_code:
+        where = f"in {geography.icb_name(areas.icb_code)}"
+    else:
+        where = "a place spanning more than one integrated care board"
+    return f"{place.name} is {where}: {made_of}."
+
+
+def write_place_index(root: Path, config: Config, place: Place, chapters: Iterable) -> Path:
+    """The landing page of a place: what it is, its main messages (from its chapters' findings records, each
+    linked to its evidence) and its chapters."""
+    chapters = list(chapters)
     path = root / place_dir(place) / "index.md"
     path.parent.mkdir(parents=True, exist_ok=True)
-    areas = geography.place_areas(place)
-    lookup = data.district_lookup().set_index("district_code")["district_name"]
-    district_names = {code: lookup.get(code, code) for code in areas.districts}
-    what = place.description or " and ".join(district_names.values())
-    if place.is_icb:
-        intro = (
-            f"{config.icb_name or place.name} covers {len(areas.districts)} local authority districts "
-            f"({', '.join(district_names.values())}), {len(areas.lsoa11):,} small areas (LSOAs, 2011 "
-            "definitions) and four places: Coventry, Warwickshire North, Rugby and South Warwickshire."
-        )
-    elif place.districts:
-        intro = (
-            f"{place.name} is one of the places of the Coventry and Warwickshire Integrated Care System. "
-            f"It is made up of {what} and has {len(areas.lsoa11):,} small areas (LSOAs, 2011 definitions)."
-        )
-    else:
-        intro = f"{place.name} is a place defined by a list of {len(areas.lsoa11):,} small areas (LSOAs)."
+    found = messages.place_messages(place_pages(root, config, place, chapters))
     items = "\n".join(f"- {{doc}}`{c.title} <{c.id}>`" for c in chapters)
-    path.write_text(
-        f"# {place.name}\n\n{intro}\n\n## Chapters\n\n{items}\n\n"
+    sections = [f"# {place.name}", _intro(config, place), messages.render(found, place.name).strip()]
+    sections.append(
+        f"## Chapters\n\n{items}\n\n"
         "Every chapter starts with its key findings, shows each chart with its confidence intervals, "
         "source and a download of the numbers behind it, and ends with a note of the parameters and "
-        "data it was made from.\n",
-        encoding="utf-8",
+        "data it was made from."
     )
+    path.write_text("\n\n".join(s for s in sections if s) + "\n", encoding="utf-8")
     return path
 
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import quote
 
-from phna.provenance import note_source
-
 from . import catalogue
 from .checksums import sha256
 from .errors import DataError
 from .mirror import cache_dir, mirror_location
+from .reads import note_source
 
 
 def _check(path: Path, source: dict) -> Path:

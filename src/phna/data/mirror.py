@@ -6,7 +6,7 @@ Resolution order for the mirror (see :func:`mirror_location`):
 2. ``<repo root>/../shared/data`` when that directory exists;
 3. no mirror: files are downloaded from the catalogue's ``download_url`` (where one is known).
 
-The repository root is the directory holding ``pyproject.toml``, found by walking up from ``phna.__file__``;
+The repository root is the directory holding ``pyproject.toml``, found by walking up from this package;
 ``PHNA_ROOT`` overrides it. Downloads go to ``<repo root>/.phna/cache`` (``PHNA_CACHE`` overrides).
 """
 
@@ -15,17 +15,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import phna
-
 from .errors import DataError
 
 
 def repo_root() -> Path:
-    """Return the repository root (``PHNA_ROOT`` or the first parent of ``phna.__file__`` with ``pyproject.toml``)."""
+    """Return the repository root (``PHNA_ROOT`` or the first folder above the package with ``pyproject.toml``)."""
     env = os.environ.get("PHNA_ROOT")
     if env:
         return Path(env).resolve()
-    here = Path(phna.__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent  # src/phna/data/mirror.py → src/phna
     for candidate in (here, *here.parents):
         if (candidate / "pyproject.toml").is_file():
             return candidate
