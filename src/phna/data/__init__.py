@@ -6,6 +6,8 @@ returns a tidy :class:`pandas.DataFrame` (a fresh copy of a per-process cache). 
 """
 
 from .boundaries import boundaries
+from .census_ethnicity import (census_ethnicity_lsoa21, census_ethnicity_msoa21, census_ethnicity_percent,
+                               lsoa21_lad23_lookup)
 from .deaths import deaths_population_2014, ons_asmr_2014
 from .deprivation import imd2019_lsoa, iod2025_lsoa
 from .els import datasets as els_datasets
@@ -31,4 +33,5 @@ __all__ = [
     "msoa_life_expectancy", "local_health_msoa", "local_health_ltla",
     "fingertips", "fingertips_indicators", "els", "els_metadata", "els_datasets",
     "health_index_indicators", "health_index", "fuel_poverty", "similar_areas", "esp2013", "boundaries",
+    "census_ethnicity_lsoa21", "census_ethnicity_msoa21", "census_ethnicity_percent", "lsoa21_lad23_lookup",
 ]
