@@ -63,6 +63,14 @@ BAND_COLUMNS = {"band": "National deprivation deciles", "lsoas": "Small areas", 
                 "minority_share": "% from Asian, Black, Mixed or Other ethnic groups"}
 
 
+def formatters(columns: dict[str, str]) -> dict:
+    """Number formats for a table's page headings: counts with thousands separators, ratios to 2 decimals."""
+    counts = {"residents", "in_core20", "lsoas", "population", "count"}
+    out = {heading: fmt_int for column, heading in columns.items() if column in counts}
+    out.update({heading: (lambda v: fmt_num(v, 2)) for column, heading in columns.items() if column == "ratio"})
+    return out
+
+
 def index_label(params) -> str:
     return INDEX_LABELS[params.deprivation_index]
 
@@ -252,16 +260,14 @@ def _ratio_finding(params, row, index: str, importance: int) -> Finding:
     lo, up = limit_columns(params.level)
     who = WHO[row["group"]]
     comparison = {"more likely": "higher", "less likely": "lower"}.get(row["comparison"], "similar")
-    times = (f"{fmt_num(row['ratio'], 2)} times the share for all residents "
-             f"({fmt_ci(row[lo], row[up], 2, params.level)})")
+    times = f"{fmt_num(row['ratio'], 2)} times the share ({fmt_ci(row[lo], row[up], 2, params.level)})"
     return Finding(
         key=f"core20/{row['group']}", topic=f"{who} living in Core20 areas", area=params.name,
         area_code=f"place:{params.place.slug}", period="2021", value=float(row["ratio"]), unit="", decimals=2,
         lower=float(row[lo]), upper=float(row[up]), level=params.level, comparator=f"all residents of {params.name}",
         comparator_value=1.0, comparison=comparison, source="computed", kind="inequality", importance=importance,
-        text=(f"{fmt_pct(row['share'])} of {possessive(params.name)} {who} live in Core20 areas (the most deprived "
-              f"20 % of small areas in England, {index}), against {fmt_pct(row['share_all'])} of all its residents: "
-              f"{times}."),
+        text=(f"{fmt_pct(row['share'])} of {possessive(params.name)} {who} live in Core20 areas ({index}), against "
+              f"{fmt_pct(row['share_all'])} of all its residents: {times}."),
         meaning=("This group is over-represented in the most deprived areas: evidence for naming it a PLUS group."
                  if comparison == "higher" else ""),
         evidence="core20-by-group")

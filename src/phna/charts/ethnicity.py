@@ -9,16 +9,26 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter
 from phna.charts import style
 
 
-def composition_chart(table: pd.DataFrame, *, title: str, groups: list[str], areas: list[str]):
-    """Horizontal bars: % of residents in each group, one bar per area (the place first, in blue)."""
-    colours = [style.PLACE, style.REGION, style.ENGLAND, style.OTHER]
+def _area_colour(code: str) -> str:
+    if str(code).startswith("E92"):
+        return style.ENGLAND
+    if str(code).startswith("E12"):
+        return style.REGION
+    return style.PLACE if str(code).startswith("place:") else style.OTHER
+
+
+def composition_chart(table: pd.DataFrame, *, title: str, groups: list[str]):
+    """Horizontal bars: % of residents in each group, one bar per area (the place in blue, England black, the
+    region grey), each labelled with its value."""
+    areas = list(dict.fromkeys(table["area"]))
+    codes = table.drop_duplicates("area").set_index("area")["area_code"]
     fig, ax = style.new_figure(8, 1.2 + 0.75 * len(groups))
     y = np.arange(len(groups))
     height = 0.8 / max(len(areas), 1)
     for i, area in enumerate(areas):
         part = table[table["area"] == area].set_index("ethnic_group").reindex(groups)["percent"]
         offset = (i - (len(areas) - 1) / 2) * height
-        bars = ax.barh(y + offset, part, height=height, color=colours[i % len(colours)], label=area)
+        bars = ax.barh(y + offset, part, height=height, color=_area_colour(codes[area]), label=area)
         for bar, value in zip(bars, part):
             if not np.isnan(value):
                 ax.text(bar.get_width() + 0.6, bar.get_y() + bar.get_height() / 2, f"{value:.1f} %", va="center",
@@ -52,6 +62,7 @@ def ratio_chart(table: pd.DataFrame, *, title: str, lower: str, upper: str, leve
                                      ("no clear difference", "No clear difference", "o"),
                                      ("less likely", "Less likely than all residents", "v")) if key in present]
     ax.axvline(1, color=style.ENGLAND, linestyle="--", linewidth=1)
+    handles.append(ax.plot([], [], color=style.ENGLAND, linestyle="--", linewidth=1, label="Same as all residents")[0])
     labels = [f"{g}\n{s:.1f} % in Core20 areas" for g, s in zip(shown["group"], shown["share"])]
     ax.set_yticks(y, labels, fontsize=9.5)
     ax.invert_yaxis()
@@ -65,9 +76,7 @@ def ratio_chart(table: pd.DataFrame, *, title: str, lower: str, upper: str, leve
     ax.set_xticks(ticks)
     ax.set_xlabel(f"Times the share for {reference_label} (log scale; lines: {level * 100:g} % confidence interval)")
     ax.grid(axis="y", visible=False)
-    ax.text(1, -0.7, "Same as all residents ", ha="right", va="bottom", fontsize=9, color=style.ENGLAND)
-    if handles:
-        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.18 - 0.6 / max(len(shown), 1)),
-                  ncol=len(handles))
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.18 - 0.6 / max(len(shown), 1)),
+              ncol=len(handles))
     ax.set_title(title)
     return fig
