@@ -150,6 +150,17 @@ def test_comparators_and_confidence_parameters():
     assert wide.loc[black, "lower_99_8"] < wide.loc[black, "lower_95"] < narrow.loc[black, "lower_90"]
 
 
+def test_icb_table_by_place_adds_up_to_the_icb():
+    icb = params("icb")
+    by_place = eth.core20_by_place(icb)
+    assert set(by_place["place"]) == {"Coventry", "Warwickshire North", "Rugby", "South Warwickshire"}
+    whole = eth.core20_by_group(icb).table.set_index("group")
+    summed = by_place.groupby("group")[["residents", "in_core20"]].sum()
+    assert (summed.loc[whole.index, "in_core20"] == whole["in_core20"]).all()  # the four places tile the ICB
+    assert (summed.loc[whole.index, "residents"] == whole["residents"]).all()
+    assert eth.core20_by_place(params("rugby")).empty
+
+
 def test_small_areas_describe_the_link():
     areas = eth.small_areas(params())
     assert len(areas.lsoas) == 203

@@ -1,17 +1,11 @@
 """Who lives in the most deprived areas: ethnic group, Core20 and the evidence for PLUS groups, per place.
 
-Each public function is one table (or chart's data) and takes the chapter's frozen parameters
-(:class:`phna.parameters.Parameters`, ``ctx.params`` in a template):
-
-- :func:`composition`: the place's residents by broad ethnic group (Census 2021, summed over its LSOAs) against
-  England and the region (ONS's published percentages), and the 19 detailed groups from its MSOAs;
-- :func:`core20_by_group`: for each broad group, the share of its members living in the most deprived 20 % of
-  small areas in England (Core20), against the share of all residents, and the ratio with its interval
-  (:func:`phna.stats.share_ratio`);
-- :func:`plus_evidence`: the groups more (or less) likely than residents overall to live in Core20 areas,
-  rural residents included, generated from the numbers; and the book's placeholder list of PLUS groups;
-- :func:`small_areas`: each LSOA's share of residents from Asian, Black, Mixed or Other ethnic groups beside its
-  deprivation, and the relationship across LSOAs in words (ecological: it describes areas, not people).
+Each public function is one table or chart's data and takes the chapter's frozen parameters (``ctx.params``):
+:func:`composition` (broad groups against England and the region; detailed groups from MSOAs),
+:func:`core20_by_group` (each group's share living in Core20 areas against all residents', the ratio and its
+interval, :func:`phna.stats.share_ratio`), :func:`core20_by_place` (the same for each place inside an ICB),
+:func:`plus_evidence` (groups over- or under-represented in Core20 areas, rural residents included) and
+:func:`small_areas` (each LSOA's ethnic minority share beside its deprivation; ecological: areas, not people).
 
 Deprivation: IoD 2025 deciles are on the 2021 LSOAs, the Census's own geography. With IMD 2019 (2011 LSOAs),
 each 2021 LSOA takes the mean IMD 2019 score of its 2011 predecessor(s) in the ONS best-fit lookup and is in
@@ -31,7 +25,7 @@ import yaml
 from phna import data, paths, stats
 from phna.findings import Finding
 from phna.parameters import ENGLAND, limit_columns
-from phna.wording import fmt_ci, fmt_int, fmt_num, fmt_pct, join_names, possessive
+from phna.wording import fmt_ci, fmt_int, fmt_num, fmt_pct, possessive
 
 GROUPS = list(data.census_ethnicity.BROAD_GROUPS.values())  # Asian, Black, Mixed or multiple, White, Other
 MINORITY = [g for g in GROUPS if g != "White"]
@@ -48,7 +42,6 @@ WHO = {"Asian": "Asian residents", "Black": "Black residents",
        "Other ethnic group": "residents of Other ethnic groups", "Rural residents": "rural residents"}
 INDEX_LABELS = {"iod2025": "IoD 2025", "imd2019": "IMD 2019 (matched to 2021 small areas)"}
 PLUS_GROUPS_FILE = Path("data") / "plus_groups.yaml"
-
 
 #: Page headings of the tables (column → words); at most seven columns each.
 DETAILED_COLUMNS = {"broad_group": "Broad group", "ethnic_group": "Ethnic group", "count": "Residents",
@@ -247,8 +240,10 @@ def _ratio_table(params, lsoas: pd.DataFrame, groups: dict[str, pd.Series]) -> p
     table.loc[everyone, "ratio"] = 1.0  # the reference: everyone's share against itself
     lo, up = limit_columns(params.level)
     table["comparison"] = np.select(
-        [everyone, rows["residents"] == 0, table[lo] > 1, table[up] < 1, table["ratio"].notna()],
-        ["reference", "none in the place", "more likely", "less likely", "no clear difference"], "too few to say")
+        [everyone, rows["residents"] == 0, table[lo] > 1, table[up] < 1, table["ratio"].notna(),
+         rows["in_core20"] == 0],
+        ["reference", "none in the place", "more likely", "less likely", "no clear difference",
+         "none in Core20 areas"], "too few to say")
     table.loc[rows["residents"] == 0, "reason"] = "no residents in this group"
     table["interval"] = [f"{fmt_num(a, 2)} to {fmt_num(b, 2)}" if pd.notna(a) and pd.notna(b) else "–"
                          for a, b in zip(table[lo], table[up])]
@@ -298,6 +293,31 @@ def core20_by_group(params) -> Core20ByGroup:
     return Core20ByGroup(table=table, index=index, core20_lsoas=n_core, lsoas=len(lsoas), findings=findings)
 
 
+PLACES_COLUMNS = {"place": "Place", "group": "Group", "residents": "Residents", "share": "% in Core20 areas",
+                  "ratio": "Times the share for all residents", "interval": "Confidence interval",
+                  "comparison": "Compared with all residents"}
+
+
+def core20_by_place(params) -> pd.DataFrame:
+    """:func:`core20_by_group` for each place of the book inside this one (for the ICB: its four places), one
+    table: ``place`` then the columns of :attr:`Core20ByGroup.table`. Empty when the place contains no other."""
+    from dataclasses import replace
+
+    from phna import geography
+
+    own = set(params.areas.lsoa21)
+    frames = []
+    for place in params.config.places:
+        if place.slug == params.place.slug or place.kind == "icb" or not set(geography.place_areas(place).lsoa21) <= own:
+            continue
+        table = core20_by_group(replace(params, place=place)).table
+        frames.append(table.assign(place=place.name))
+    if not frames:
+        return pd.DataFrame(columns=["place", *PLACES_COLUMNS])
+    out = pd.concat(frames, ignore_index=True)
+    return out[["place", *[c for c in out.columns if c not in ("place", "area")]]]
+
+
 # ------------------------------------------------------------------------------------------ PLUS evidence
 @dataclass
 class PlusEvidence:
@@ -314,7 +334,8 @@ def plus_evidence(params, core20: Core20ByGroup | None = None) -> PlusEvidence:
     rural = _ratio_table(params, lsoas, {RURAL: lsoas["population"].where(lsoas["rural"], 0)})
     table = pd.concat([core20.table[core20.table["group"] != ALL], rural], ignore_index=True)
     table.insert(3, "share_of_residents", 100 * table["residents"] / int(lsoas["population"].sum()))
-    order = {"more likely": 0, "no clear difference": 1, "less likely": 2, "too few to say": 3, "none in the place": 4}
+    order = {"more likely": 0, "no clear difference": 1, "less likely": 2, "none in Core20 areas": 3,
+             "too few to say": 4, "none in the place": 5}
     table = (table.assign(_o=table["comparison"].map(order), _r=-table["ratio"].fillna(0))
              .sort_values(["_o", "_r"]).drop(columns=["_o", "_r"]).reset_index(drop=True))
     findings = []
