@@ -119,7 +119,15 @@ def test_suppressed_values_never_reach_tables_or_findings():
     records = core.findings + plus.findings
     assert not any(f.key == f"core20/{eth.RURAL}" for f in records)
     assert any(f.key == "plus/rural" and f.kind == "context" for f in records)
-    over = set(plus.table.loc[plus.table["comparison"] == "more likely", "group"])
+    # Rugby has 2 Core20 areas: the group shares describe two neighbourhoods, so none becomes a key finding.
+    assert core.core20_lsoas == 2 and not any(f.comparison == "higher" for f in records)
+    assert any(f.key == "core20/context" and "Only 2" in f.sentence for f in core.findings)
+
+
+def test_over_represented_groups_become_findings():
+    core = eth.core20_by_group(params())
+    over = set(core.table.loc[core.table["comparison"] == "more likely", "group"])
+    assert over == {"Asian", "Black", "Mixed or multiple", "Other ethnic group"}
     assert {f.key.split("/", 1)[1] for f in core.findings if f.comparison == "higher"} == over
 
 

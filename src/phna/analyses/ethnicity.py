@@ -25,11 +25,12 @@ import yaml
 from phna import data, paths, stats
 from phna.findings import Finding
 from phna.parameters import ENGLAND, limit_columns
-from phna.wording import fmt_ci, fmt_int, fmt_num, fmt_pct, possessive
+from phna.wording import agree, fmt_ci, fmt_int, fmt_num, fmt_pct, possessive
 
 GROUPS = list(data.census_ethnicity.BROAD_GROUPS.values())  # Asian, Black, Mixed or multiple, White, Other
 MINORITY = [g for g in GROUPS if g != "White"]
 ALL = "All residents"
+FEW_AREAS = 5  # with fewer Core20 small areas, shares by group describe a few neighbourhoods: not key findings
 RURAL = "Rural residents"
 CENSUS = "ONS Census 2021, ethnic group (TS021)"
 CAVEAT = ("The Census counts everyone, but to protect privacy ONS swapped some records between areas and changed "
@@ -40,7 +41,7 @@ CAVEAT = ("The Census counts everyone, but to protect privacy ONS swapped some r
 WHO = {"Asian": "Asian residents", "Black": "Black residents",
        "Mixed or multiple": "residents of Mixed or Multiple ethnic groups", "White": "White residents",
        "Other ethnic group": "residents of Other ethnic groups", "Rural residents": "rural residents"}
-INDEX_LABELS = {"iod2025": "IoD 2025", "imd2019": "IMD 2019 (matched to 2021 small areas)"}
+INDEX_LABELS = {"iod2025": "IoD 2025", "imd2019": "IMD 2019, matched to 2021 small areas"}
 PLUS_GROUPS_FILE = Path("data") / "plus_groups.yaml"
 
 #: Page headings of the tables (column → words); at most seven columns each.
@@ -206,6 +207,14 @@ class Core20ByGroup:
     lsoas: int
     findings: list[Finding] = field(default_factory=list)
 
+    @property
+    def summary(self) -> str:
+        """One sentence: which index, and how many of the place's small areas are in the Core20."""
+        return (f"Deprivation here is the {self.index}: {self.core20_lsoas} of the {self.lsoas} small areas of "
+                f"{self.table['area'].iloc[0]} {agree(self.core20_lsoas)} in England's most deprived 20 % (the Core20)."
+                + (" With so few, the shares below describe those neighbourhoods rather than a pattern across the place."
+                   if 0 < self.core20_lsoas < FEW_AREAS else ""))
+
 
 def _ratio_table(params, lsoas: pd.DataFrame, groups: dict[str, pd.Series]) -> pd.DataFrame:
     """Residents, residents in Core20 areas, their share and its ratio to all residents' share, per group."""
@@ -276,20 +285,26 @@ def core20_by_group(params) -> Core20ByGroup:
     table = _ratio_table(params, lsoas, groups)
     index = index_label(params)
     n_core = int(lsoas["core20"].sum())
+    over = table[(table["group"] != ALL) & (table["comparison"] == "more likely")]
     findings = []
-    for _, row in table[(table["group"] != ALL) & (table["comparison"] == "more likely")].iterrows():
-        findings.append(_ratio_finding(params, row, index, importance=1))
-    if n_core and not findings:
-        findings.append(Finding(
-            key="core20/none-over", topic="ethnic groups over-represented in Core20 areas", area=params.name,
-            kind="context", text=(f"No broad ethnic group in {params.name} is clearly more likely than its residents "
-                                  f"as a whole to live in Core20 areas ({index})."), evidence="core20-by-group"))
+    if n_core >= FEW_AREAS:
+        findings = [_ratio_finding(params, row, index, importance=1) for _, row in over.iterrows()]
+    topic, key = "ethnic groups over-represented in Core20 areas", "core20/context"
     if not n_core:
-        findings.append(Finding(
-            key="core20/no-core20", topic="ethnic groups over-represented in Core20 areas", area=params.name,
-            kind="context", text=(f"None of {possessive(params.name)} small areas is in the most deprived 20 % in "
-                                  f"England ({index}), so Core20 shares by ethnic group cannot be compared."),
-            evidence="core20-by-group"))
+        text = (f"None of {possessive(params.name)} small areas is in the most deprived 20 % in England ({index}), "
+                "so Core20 shares by ethnic group cannot be compared.")
+    elif n_core < FEW_AREAS:
+        few = "that neighbourhood" if n_core == 1 else "those few neighbourhoods"
+        text = (f"Only {n_core} of {possessive(params.name)} {len(lsoas)} small areas {agree(n_core)} in the Core20 "
+                f"({index}), so its Core20 shares by ethnic group describe {few} rather than a pattern across the place.")
+    elif over.empty:
+        text = (f"No broad ethnic group in {params.name} is clearly more likely than its residents as a whole to live "
+                f"in Core20 areas ({index}).")
+    else:
+        text = ""
+    if text:
+        findings.append(Finding(key=key, topic=topic, area=params.name, kind="context", text=text,
+                                evidence="core20-by-group"))
     return Core20ByGroup(table=table, index=index, core20_lsoas=n_core, lsoas=len(lsoas), findings=findings)
 
 
