@@ -22,7 +22,7 @@ def composition_chart(table: pd.DataFrame, *, title: str, groups: list[str]):
     region grey), each labelled with its value."""
     areas = list(dict.fromkeys(table["area"]))
     codes = table.drop_duplicates("area").set_index("area")["area_code"]
-    fig, ax = style.new_figure(8, 1.2 + 0.75 * len(groups))
+    fig, ax = style.new_figure(6, 1.2 + 0.75 * len(groups))  # narrow: read on phones too
     y = np.arange(len(groups))
     height = 0.8 / max(len(areas), 1)
     for i, area in enumerate(areas):
@@ -47,7 +47,7 @@ def composition_chart(table: pd.DataFrame, *, title: str, groups: list[str]):
 def ratio_chart(table: pd.DataFrame, *, title: str, lower: str, upper: str, level: float, reference_label: str):
     """Dots with intervals: each group's Core20 share as a multiple of all residents' (log scale, 1 = the same)."""
     shown = table[table["ratio"].notna() & (table["comparison"] != "reference")]
-    fig, ax = style.new_figure(8, 1.4 + 0.6 * max(len(shown), 1))
+    fig, ax = style.new_figure(6, 1.6 + 0.6 * max(len(shown), 1))  # narrow: read on phones too
     colours = {"more likely": style.HIGHLIGHT, "less likely": style.PLACE, "no clear difference": style.REGION}
     y = np.arange(len(shown))
     for i, (_, row) in enumerate(shown.iterrows()):
@@ -74,9 +74,9 @@ def ratio_chart(table: pd.DataFrame, *, title: str, lower: str, upper: str, leve
     ax.set_xlim(low, high)
     ticks = [t for t in (0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4, 6, 8, 10) if low <= t <= high]
     ax.set_xticks(ticks)
-    ax.set_xlabel(f"Times the share for {reference_label} (log scale; lines: {level * 100:g} % confidence interval)")
+    ax.set_xlabel(f"Times the share for {reference_label}\n(log scale; lines: {level * 100:g} % confidence interval)")
     ax.grid(axis="y", visible=False)
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.18 - 0.6 / max(len(shown), 1)),
-              ncol=len(handles))
+              ncol=2)
     ax.set_title(title)
     return fig
