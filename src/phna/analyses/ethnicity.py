@@ -184,7 +184,9 @@ def composition(params) -> Composition:
     total = int(lsoas["population"].sum())
     share = stats.proportion(pd.DataFrame({"x": [minority], "n": [total]}), x="x", n="n", confidence=params.level,
                              multiplier=100).iloc[0]
-    england = published[(published["area_code"] == ENGLAND) & published["ethnic_group"].isin(MINORITY)]["percent"].sum()
+    # 100 minus White (one rounded value) is closer to England's share than the sum of four rounded values.
+    england = 100 - float(published.loc[(published["area_code"] == ENGLAND) & (published["ethnic_group"] == "White"),
+                                        "percent"].iloc[0])
     comparison = ("higher" if share["lowercl"] > england else "lower" if share["uppercl"] < england else "similar")
     findings = [Finding(
         key="composition/minority", topic="residents from Asian, Black, Mixed or Other ethnic groups", area=params.name,
