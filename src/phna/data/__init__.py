@@ -6,6 +6,8 @@ returns a tidy :class:`pandas.DataFrame` (a fresh copy of a per-process cache). 
 """
 
 from .boundaries import boundaries
+from .census_ethnicity import (census_ethnicity_lsoa21, census_ethnicity_msoa21, census_ethnicity_percent,
+                               lsoa21_lad23_lookup)
 from .deaths import deaths_population_2014, ons_asmr_2014
 from .deprivation import imd2019_lsoa, iod2025_lsoa
 from .dfe_lait import lait, lait_dictionary
@@ -34,4 +36,5 @@ __all__ = [
     "fingertips", "fingertips_indicators", "els", "els_metadata", "els_datasets",
     "lait", "lait_dictionary", "child_injuries", "read_fingertips_api_csv",
     "health_index_indicators", "health_index", "fuel_poverty", "similar_areas", "esp2013", "boundaries",
+    "census_ethnicity_lsoa21", "census_ethnicity_msoa21", "census_ethnicity_percent", "lsoa21_lad23_lookup",
 ]

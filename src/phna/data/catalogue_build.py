@@ -68,6 +68,9 @@ GROUPS: dict[str, dict[str, Any]] = {
                           licence="MIT (Crown Copyright, Office for National Statistics)", period="2026 clusters",
                           repository="ONSdigital/explore-local-statistics-app",
                           commit="99fc2df3b9d0884cb6a234aa85e5c7549e89dc68"),
+    "census2021": dict(publisher="Office for National Statistics (Census 2021)",
+                       url="https://www.ons.gov.uk/datasets/TS021/editions/2021/versions/3",
+                       licence=OGL, period="Census Day, 21 March 2021", published="2022-11-29"),
     "esp2013": dict(publisher="Eurostat (2013 European Standard Population)",
                     url="https://ec.europa.eu/eurostat/web/products-manuals-and-guidelines/-/ks-ra-13-028",
                     licence="Eurostat re-use policy (free re-use with acknowledgement)", period="2013", published="2013"),
@@ -284,6 +287,47 @@ def _spec(mirror: Path) -> list[dict[str, Any]]:
         "2013 European Standard Population with age group labels (opensafely copy)", repository="opensafely/medication-reviews",
         commit="32c71d1fa12af9038404aacf1696a35db8f5ac57", repository_path=p,
         download_url=RAW.format(repo="opensafely/medication-reviews", commit="32c71d1fa12af9038404aacf1696a35db8f5ac57", path=p))
+
+    g = "census2021"
+    disclosure = ("ONS note: records were swapped between areas and counts perturbed by small amounts to protect "
+                  "against disclosure, so small-area sums differ slightly from district totals.")
+    repo, commit = "PsychedPhalanx/LSOAs-England-and-Wales", "b9a16242390c49417736521f7326225499994e8d"
+    add(g, "census2021.ethnicity_lsoa21", "census2021_ethnicity/nomis_ts021_ethnic_group_5_lsoa21_ew.csv",
+        "Census 2021 TS021 ethnic group (5 broad groups), usual residents by LSOA 2021, England and Wales (Nomis)",
+        publisher="Office for National Statistics (Census 2021), via Nomis", header_row=6,
+        url="https://www.nomisweb.co.uk/datasets/c2021ts021", repository=repo, commit=commit,
+        repository_path="Data/LSOA Ethnicity.csv",
+        download_url=RAW.format(repo=repo, commit=commit, path="Data/LSOA%20Ethnicity.csv"),
+        notes="Nomis extract: 7 title lines, header, a blank line, 35,672 rows ('code : name' in the area column), "
+              "then a 4-line disclosure note. " + disclosure)
+    add(g, "census2021.lsoa21_lad23", "census2021_ethnicity/ons_lsoa21_lad23_lookup_ew.csv",
+        "LSOA 2021 to local authority district (2023) lookup, England and Wales", period="2023",
+        publisher="Office for National Statistics (Open Geography Portal)", url=GEOPORTAL, repository=repo,
+        commit=commit, repository_path="Data/LSOA LAD Lookup.csv", published="unknown",
+        download_url=RAW.format(repo=repo, commit=commit, path="Data/LSOA%20LAD%20Lookup.csv"), notes="UTF-8 with BOM.")
+    repo, commit = "XueqingYin/COVID-19", "99560e866b43c8da7babd9fda8acf03fa7559d97"
+    add(g, "census2021.ethnicity_msoa21", "census2021_ethnicity/census2021-ts021-msoa.csv",
+        "Census 2021 TS021 ethnic group (5 broad and 19 detailed groups), usual residents by MSOA 2021, England and Wales",
+        publisher="Office for National Statistics (Census 2021 bulk file, via Nomis)",
+        url="https://www.nomisweb.co.uk/sources/census_2021_bulk", repository=repo, commit=commit,
+        repository_path="census2021-ts021-msoa.csv",
+        download_url=RAW.format(repo=repo, commit=commit, path="census2021-ts021-msoa.csv"),
+        notes="The unmodified Nomis bulk file. " + disclosure)
+    repo, commit = "ONSvisual/dot-density-data", "12ecaf83f869b8e1d4f5462c88c1736384c0f4f1"
+    add(g, "census2021.ethnicity_percent", "census2021_ethnicity/onsvisual_ethnic_group_tb_6a_lad_region_country_pct.csv",
+        "Census 2021 ethnic group (5 broad groups): percentage of usual residents, districts, regions and England",
+        publisher="Office for National Statistics (Census 2021), via ONSvisual/dot-density-data",
+        url="https://github.com/ONSvisual/dot-density-data", repository=repo, commit=commit,
+        repository_path="output/data/lad/ew/ethnic_group_tb_6a.csv",
+        download_url=RAW.format(repo=repo, commit=commit, path="output/data/lad/ew/ethnic_group_tb_6a.csv"),
+        notes="Percentages to 1 decimal; columns -001 to -005 are labelled in census2021.ethnicity_categories. "
+              "Repository HEAD commit; the file was last changed in commit 450e280f.")
+    add(g, "census2021.ethnicity_categories", "census2021_ethnicity/onsvisual_content.json",
+        "Census 2021 maps: category labels and metadata (ONSvisual content file)", format="json",
+        publisher="Office for National Statistics, via ONSvisual/dot-density-data",
+        url="https://github.com/ONSvisual/dot-density-data", repository=repo, commit=commit,
+        repository_path="output/data/content.json",
+        download_url=RAW.format(repo=repo, commit=commit, path="output/data/content.json"))
 
     for level, commit, title in [
         ("lsoa11", "5693d0c9222ff384a3af421e0f0ca5da40945d27", "LSOA 2011, England and Wales"),

@@ -32,6 +32,7 @@ from .dsr import ESP2013, ESP2013_ONS, dsr
 from .funnel import funnel_limits, funnel_points, funnel_significance
 from .intervals import byars, exact_poisson, poisson_limits, proportion, rate, wilson
 from .life_expectancy import life_expectancy, life_table
+from .share_ratio import katz_ratio, share_ratio
 from .sii import sii
 from .trend import recent_trend
 
@@ -46,12 +47,14 @@ __all__ = [
     "funnel_limits",
     "funnel_points",
     "funnel_significance",
+    "katz_ratio",
     "life_expectancy",
     "life_table",
     "poisson_limits",
     "proportion",
     "rate",
     "recent_trend",
+    "share_ratio",
     "sii",
     "wilson",
 ]
