@@ -163,5 +163,9 @@ def publishers_markdown(published: dict[str, dict[str, Any]], errors: list[str])
         if entry.get("columns_added") or entry.get("columns_removed"):
             parts.append(f"columns added {entry.get('columns_added')}, removed {entry.get('columns_removed')}")
         lines.append(f"- `{sid}`: {'; '.join(parts)} (compared with {entry['compared_with']})")
+        for example in (entry.get("revision_examples") or [])[:3]:
+            where = ", ".join(str(v) for k, v in example.items() if k not in ("column", "old", "new") and v not in ("", None))
+            lines.append(f"  - {where}: {example['column']} {example['old']:g} → "
+                         + (f"{example['new']:g}" if example["new"] is not None else "withdrawn"))
     lines += ["", f"Unchanged from the publishers: {counts['unchanged']} files.", ""]
     return lines
