@@ -23,14 +23,23 @@ from phna import data, geography, stats
 from phna.analyses import prevention_indicators as registry
 from phna.findings import Finding
 from phna.parameters import limit_columns
-from phna.wording import join_names
+from phna.wording import fmt_num, join_names
 
 ENGLAND = registry.ENGLAND
 _LA_PREFIXES = ("E06", "E07", "E08", "E09", "E10")
 NO_CI = "not tested (no confidence intervals in the data)"
 TOO_FEW = "not tested (fewer than five points)"
 #: Indicators that lead the chapter's findings (the issue's "at least" list).
-HEADLINE = {"smoking", "inactive", "overweight", "depression", "health_checks", "cancer_early_stage", "obesity"}
+HEADLINE = {"smoking", "cigarette_smokers", "inactive", "overweight", "obesity", "depression", "health_checks",
+            "cancer_early_stage"}
+#: Indicators that never lead the findings (context for the section, shown in its table).
+SECONDARY = {"larc", "active"}
+
+
+def period_text(period: str) -> str:
+    """A period as readers read it: cumulative quarters "2021/22 Q1-2025/26 Q3" → "2021/22 Q1 to 2025/26 Q3";
+    others unchanged."""
+    return str(period).replace("-", " to ", 1) if " Q" in str(period) else str(period)
 
 
 def place_districts(params) -> tuple[list[str], str]:
@@ -126,7 +135,8 @@ def latest(params, similar_kind: str = "global") -> Latest:
             r = own.iloc[0]
             row = {"section": registry.SECTIONS[ind.section], "indicator_id": ind.id, "indicator": ind.title,
                    "label": ind.short, "unit": ind.unit, "polarity": ind.polarity, "current": ind.current,
-                   "period": period, "area_code": area, "area_name": names.get(area, r["area_name"]),
+                   "period": period, "period_short": ("to " + period.split("-")[-1]) if " Q" in period else period,
+                   "area_code": area, "area_name": names.get(area, r["area_name"]),
                    "value": float(r["value"])}
             lo, hi = limits_at(r["lower_95"], r["upper_95"], r["value"], level)
             row[lower_col], row[upper_col] = float(lo), float(hi)
@@ -155,7 +165,7 @@ def latest(params, similar_kind: str = "global") -> Latest:
             rows.append(row)
     table = pd.DataFrame(rows).drop_duplicates(["indicator_id", "area_code"], ignore_index=True)
     return Latest(table=table, series=series, note=note, unavailable=unavailable,
-                  findings=level_findings(table, level))
+                  findings=level_findings(table, level, params.place.slug))
 
 
 def comparison_words(row) -> str:
@@ -168,8 +178,14 @@ def comparison_words(row) -> str:
     return f"{str(row['comparison']).capitalize()} ({who}{extra})"
 
 
-def level_findings(table: pd.DataFrame, level: float) -> list[Finding]:
-    """A finding per current indicator and district (and its trend, where tested)."""
+def evidence_label(slug: str, name: str) -> str:
+    """The label of a figure of this chapter (as :meth:`phna.context.ChapterContext.figure` names it)."""
+    return f"fig-{slug}-prevention-{name}"
+
+
+def level_findings(table: pd.DataFrame, level: float, slug: str = "place") -> list[Finding]:
+    """A finding per current indicator and district (and its trend, where tested); the evidence is the
+    section's trend chart."""
     out = []
     for row in table[table["current"]].itertuples():
         ind = registry.get(row.indicator_id)
@@ -181,17 +197,19 @@ def level_findings(table: pd.DataFrame, level: float) -> list[Finding]:
         lower = getattr(row, lower_col)
         out.append(Finding(
             key=f"{row.indicator_id}/{row.area_code}", topic=ind.topic, area=row.area_name, area_code=row.area_code,
-            period=row.period, value=row.value, unit=unit, decimals=ind.decimals,
+            period=period_text(row.period), value=row.value, unit=unit, decimals=ind.decimals,
             lower=None if pd.isna(lower) else lower, upper=None if pd.isna(lower) else getattr(row, upper_col),
             level=None if pd.isna(lower) else level, comparator="England", comparator_value=row.england,
             comparison=row.comparison, source=row.comparison_source, kind="level",
-            importance=1 if row.indicator_id in HEADLINE else 0, meaning=meaning,
-            evidence=f"tbl-{ind.section}"))
+            importance=1 if row.indicator_id in HEADLINE else -1 if row.indicator_id in SECONDARY else 0,
+            meaning=meaning,
+            evidence=evidence_label(slug, f"{ind.section}-trends")))
         if row.trend in ("increasing", "decreasing"):
             out.append(Finding(
                 key=f"{row.indicator_id}/{row.area_code}/trend", topic=ind.topic, area=row.area_name,
                 area_code=row.area_code, period=row.period, value=row.value, unit=unit, decimals=ind.decimals,
-                comparison=row.trend, source="computed", kind="trend", evidence=f"tbl-{ind.section}"))
+                comparison=row.trend, source="computed", kind="trend",
+                evidence=evidence_label(slug, f"{ind.section}-trends")))
     return out
 
 
@@ -204,15 +222,22 @@ def section_table(table: pd.DataFrame, section: str, comparators: dict[str, str]
     part = table[table["section"] == registry.SECTIONS[section]].copy()
     if part.empty:
         return part, {}
-    part["indicator_period"] = part["label"] + " (" + part["period"] + ", " + part["unit"] + ")"
+    part["indicator_period"] = part["label"] + " (" + part["period"].map(period_text) + ", " + part["unit"] + ")"
     part["compared"] = part.apply(comparison_words, axis=1)
-    columns = {"indicator_period": "Indicator (period, unit)", "area_name": "Area", "value": "Value",
-               "england": "England"}
+    # Numbers shown to each indicator's own decimals (the CSV keeps full precision).
+    shown = {"value": "value_shown", "england": "england_shown", "similar_median": "similar_shown"}
+    for code in comparators:
+        if f"value_{code}" in part:
+            shown[f"value_{code}"] = f"value_{code}_shown"
+    for col, text in shown.items():
+        part[text] = [fmt_num(v, int(d)) for v, d in zip(part[col], part["decimals"])]
+    columns = {"indicator_period": "Indicator (period, unit)", "area_name": "Area", "value_shown": "Value",
+               "england_shown": "England"}
     for code, name in comparators.items():
         col = f"value_{code}"
         if col in part and part[col].notna().any():
-            columns[col] = name
-    columns.update({"similar_median": "Similar areas (median)", "compared": "Compared with England (by)"})
+            columns[f"{col}_shown"] = name
+    columns.update({"similar_shown": "Similar areas (median)", "compared": "Compared with England (by)"})
     return part, columns
 
 
@@ -264,3 +289,17 @@ def trend_caption(table: pd.DataFrame, section: str) -> str:
         sentences.append(f"{join_names(untested)}: drawn but not tested (the Fingertips figures here have no "
                          "confidence intervals).")
     return " ".join(sentences)
+
+
+def last_years(table: pd.DataFrame) -> str:
+    """The calendar years the rows' periods end in, as words: "2018", "2017 to 2018"."""
+    def end(period: str) -> int:
+        first = int(str(period)[:4])
+        tail = str(period).rsplit("-", 1)[-1] if "-" in str(period) else ""
+        if "/" in str(period):
+            return first + 1 if not tail else 2000 + int(tail.split("/")[-1][:2])
+        return 2000 + int(tail) if tail.isdigit() and len(tail) == 2 else first
+    years = sorted({end(p) for p in table["period"]})
+    if not years:
+        return ""
+    return str(years[0]) if years[0] == years[-1] else f"{years[0]} to {years[-1]}"

@@ -133,8 +133,7 @@ REGISTRY: tuple[RiskIndicator, ...] = (
                   label="Alcohol-related deaths"),
     RiskIndicator("depression", "Depression recorded by GPs (18+)", "the share of adults with depression recorded by their GP",
                   "mental", "fingertips", "848", "%", "no judgement", _FINANCIAL, label="Depression on GP registers",
-                  note="A recorded prevalence: it reflects diagnosis and recording as well as illness, so higher "
-                       "is neither better nor worse."),
+                  note="Recorded by GPs, so it reflects diagnosis as well as illness."),
     RiskIndicator("self_harm", "Emergency admissions for intentional self-harm", "the rate of emergency admissions for "
                   "self-harm", "mental", "fingertips", "21001", "per 100,000", "low is good", _FINANCIAL,
                   current=False, label="Self-harm admissions"),
@@ -146,7 +145,7 @@ REGISTRY: tuple[RiskIndicator, ...] = (
                   decimals=0, label="Falls admissions (65+)"),
     RiskIndicator("health_checks", "NHS Health Checks received (40-74, cumulative since April 2021)",
                   "the share of eligible people aged 40 to 74 who have had an NHS Health Check since April 2021", "detection",
-                  "fingertips", "91112", "%", "high is good", r"^2021/22 Q1", label="NHS Health Checks received",
+                  "fingertips", "91112", "%", "high is good", r"^2021/22 Q1", label="NHS Health Checks (since 2021/22)",
                   note="Published for upper-tier local authorities (Coventry; Warwickshire county is not in the "
                        "data available here)."),
     RiskIndicator("cancer_early_stage", "Cancers diagnosed at stage 1 or 2", "the share of cancers diagnosed at an early "
@@ -155,8 +154,7 @@ REGISTRY: tuple[RiskIndicator, ...] = (
     RiskIndicator("larc", "Long-acting reversible contraception prescribed (women 15-44)",
                   "the rate of long-acting reversible contraception prescribing", "detection", "fingertips", "92254",
                   "per 1,000", "no judgement", _YEAR, label="Long-acting contraception",
-                  note="Rate per 1,000 women aged 15-44, excluding injections; includes prescriptions in "
-                       "general practice and sexual health services."),
+                  note="Per 1,000 women aged 15-44, excluding injections."),
 )
 
 

@@ -164,10 +164,13 @@ def small_areas(params) -> SmallAreas:
                     f"{fmt_num(eng_rho, 2)}).")
             kind = "context"
         findings.append(Finding(key=f"small-areas/{measure}", topic=name, area=params.name, period=rows[-1]["period"],
-                                value=rho, decimals=2, kind=kind, text=text, evidence="fig-small-areas"))
+                                value=rho, decimals=2, kind=kind, text=text,
+                                evidence=f"fig-{params.place.slug}-prevention-small-areas"))
     points = merged[merged["in_place"]].rename(columns={"area_name": "msoa11_name", "value": "smr",
                                                         "score": "deprivation_score"})
     points["label"] = points["indicator"].map(SMALL_AREA_MEASURES)
     points = points[["msoa11_code", "msoa11_name", "indicator", "label", "period", "smr", "deprivation_score"]]
     points = points.round({"deprivation_score": 2})
+    order = {m: k for k, m in enumerate(SMALL_AREA_MEASURES)}
+    points = points.sort_values(["indicator", "msoa11_code"], key=lambda c: c.map(order) if c.name == "indicator" else c)
     return SmallAreas(points=points.reset_index(drop=True), summary=pd.DataFrame(rows), findings=findings)

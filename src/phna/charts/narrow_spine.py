@@ -12,18 +12,28 @@ Small multiples of trends for the sections of a chapter are drawn by :func:`tren
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from phna.charts import style
-from phna.charts.spine import COMPARISON_LABELS
 from phna.wording import fmt_num
 
 _MARKERS = ["o", "D", "s", "^", "v", "P", "X", "*"]
-WIDTH = 6.2  # inches: at 100 % of a 390-pixel page, 10-point text stays about 10 pixels high
-FONT = 10
+# Text height on the page is FONT / 72 × (page width in pixels) / (figure width in inches): with 11-point text
+# in a figure about 5 inches wide, text is about 10 pixels high on a 390-pixel phone page (about 340 pixels of
+# content) and about 20 at 1280 pixels.
+WIDTH = 4.8  # inches, the spine chart
+PANEL_WIDTH = 5.2  # inches, the small multiples
+FONT = 11
+TITLE_CHARACTERS = 44  # titles are wrapped to the figure width
+#: Short legend words for the comparisons (the caption says they are significance tests against England).
+LEGEND = {"better": "Better than England", "similar": "Similar to England", "worse": "Worse than England",
+          "higher": "Higher than England", "lower": "Lower than England", "not compared": "Not compared"}
+_TEXT_BOX = {"facecolor": "white", "edgecolor": "none", "pad": 0.6}  # labels stay legible over the England line
 
 
 def positions(df: pd.DataFrame) -> pd.DataFrame:
@@ -63,17 +73,17 @@ def narrow_spine(df: pd.DataFrame, *, title: str, label: str = "label", area: st
     data = positions(df)
     labels = list(dict.fromkeys(data[label]))
     areas = list(dict.fromkeys(data[area]))
-    row_height = 0.62
-    legend_rows = 2 + int(np.ceil(len(areas) / 2)) if len(areas) > 1 else 3
-    height = 0.9 + row_height * len(labels) + 0.22 * legend_rows
+    row_height = 0.78
+    legend_rows = int(np.ceil((2 + len(set(data["comparison"])) + (len(areas) if len(areas) > 1 else 0)) / 2))
+    height = 1.1 + row_height * len(labels) + 0.25 * legend_rows
     fig, ax = style.new_figure(WIDTH, height)
     ax.grid(False)
     for i, name in enumerate(labels):
         y = -i
         rows = data[data[label] == name]
         row = rows.iloc[0]
-        ax.barh(y, row["pos_hi"] - row["pos_lo"], left=row["pos_lo"], height=0.34, color="#E3E3E3", edgecolor="none")
-        ax.barh(y, row["pos_q_hi"] - row["pos_q_lo"], left=row["pos_q_lo"], height=0.34, color="#A8A8A8",
+        ax.barh(y, row["pos_hi"] - row["pos_lo"], left=row["pos_lo"], height=0.3, color="#E3E3E3", edgecolor="none")
+        ax.barh(y, row["pos_q_hi"] - row["pos_q_lo"], left=row["pos_q_lo"], height=0.3, color="#A8A8A8",
                 edgecolor="none")
         for j, place in enumerate(areas):
             own = rows[rows[area] == place]
@@ -84,31 +94,31 @@ def narrow_spine(df: pd.DataFrame, *, title: str, label: str = "label", area: st
                     color=style.COMPARISON.get(own["comparison"].iloc[0], style.COMPARISON["not compared"]),
                     markeredgecolor="black", markeredgewidth=0.7, linestyle="none", zorder=3)
         decimals = int(row["decimals"]) if pd.notna(row.get("decimals")) else 1
-        ax.text(-1.05, y + 0.3, f"{name}, {row['period']}", ha="left", va="bottom", fontsize=FONT,
-                fontweight="bold")
+        ax.text(-1.05, y + 0.24, f"{name}, {row.get('period_short', row['period'])}", ha="left", va="bottom", fontsize=FONT,
+                fontweight="bold", bbox=_TEXT_BOX, zorder=4)
         values = f"England {fmt_num(row['england'], decimals)}"
         if len(areas) == 1:
             values = f"{areas[0]} {fmt_num(rows['value'].iloc[0], decimals)} · " + values
-        ax.text(1.05, y + 0.3, f"{values} ({row['unit']})", ha="right", va="bottom", fontsize=FONT - 1,
-                color="#333333")
+        ax.text(-1.05, y - 0.22, f"{values} ({row['unit']})", ha="left", va="top", fontsize=FONT - 1,
+                color="#333333", bbox=_TEXT_BOX, zorder=4)
     ax.axvline(0, color=style.ENGLAND, linewidth=1.2)
     ax.set_xlim(-1.05, 1.05)
-    ax.set_ylim(-len(labels) + 0.55, 0.85)
+    ax.set_ylim(-len(labels) + 0.35, 0.75)
     ax.set_yticks([])
     ax.set_xticks([-1, 0, 1], ["Worse\n(or lower)", "England", "Better\n(or higher)"], fontsize=FONT)
     for side in ("left", "bottom"):
         ax.spines[side].set_visible(False)
     handles = [Patch(color="#E3E3E3", label="All English local authorities"),
                Patch(color="#A8A8A8", label="Middle half of them")]
-    cats = [c for c in COMPARISON_LABELS if c in set(data["comparison"])]
+    cats = [c for c in LEGEND if c in set(data["comparison"])]
     handles += [Line2D([], [], marker="o", linestyle="none", color=style.COMPARISON[c], markeredgecolor="black",
-                       label=COMPARISON_LABELS[c].replace(" (no confidence interval)", "")) for c in cats]
+                       label=LEGEND[c]) for c in cats]
     if len(areas) > 1:
         handles += [Line2D([], [], marker=_MARKERS[j % len(_MARKERS)], linestyle="none", color="white",
                            markeredgecolor="black", label=p) for j, p in enumerate(areas)]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(-0.02, -0.9 / height), ncol=2, fontsize=FONT - 1,
               handletextpad=0.4, columnspacing=0.8)
-    ax.set_title(title, loc="left", fontsize=FONT + 1)
+    ax.set_title(textwrap.fill(title, TITLE_CHARACTERS), loc="left", fontsize=FONT + 1, x=-0.02)
     return fig
 
 
@@ -127,7 +137,7 @@ def trend_panels(series: pd.DataFrame, *, title: str, benchmark: str = "England"
     panels = list(dict.fromkeys(series[panel]))
     places = list(dict.fromkeys(series.loc[series["is_place"], "area_name"]))
     others = [a for a in dict.fromkeys(series["area_name"]) if a not in places and a != benchmark]
-    fig, axes = style.new_figure(WIDTH, 1.2 + 2.3 * len(panels) + 0.2 * len(places), nrows=len(panels),
+    fig, axes = style.new_figure(PANEL_WIDTH, 1.2 + 2.3 * len(panels) + 0.2 * len(places), nrows=len(panels),
                                  squeeze=False)
     marks = ["o", "s", "^", "D", "v", "P"]
     handles = {}
@@ -160,7 +170,7 @@ def trend_panels(series: pd.DataFrame, *, title: str, benchmark: str = "England"
         ax.tick_params(axis="y", labelsize=FONT - 1)
         ax.grid(axis="x", visible=False)
     order = [w for w in [*places, benchmark, *others] if w in handles]
-    fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=FONT + 1)
+    fig.suptitle(textwrap.fill(title, TITLE_CHARACTERS), x=0.01, ha="left", fontweight="bold", fontsize=FONT + 1)
     fig.tight_layout(rect=(0, 0.25 / (1.2 + 2.3 * len(panels)) * (1 + len(order) / 2), 1, 1))
     fig.legend([handles[w] for w in order], order, loc="lower left", ncol=2, fontsize=FONT - 1, frameon=False,
                bbox_to_anchor=(0.01, 0.0))
@@ -174,12 +184,12 @@ def small_area_panels(points: pd.DataFrame, *, title: str, xlabel: str, panel: s
     panels = list(dict.fromkeys(points[panel]))
     ncols = 2
     nrows = int(np.ceil(len(panels) / ncols))
-    fig, axes = style.new_figure(WIDTH, 0.8 + 2.9 * nrows, nrows=nrows, ncols=ncols, squeeze=False, sharex=True)
+    fig, axes = style.new_figure(PANEL_WIDTH, 0.8 + 3.0 * nrows, nrows=nrows, ncols=ncols, squeeze=False, sharex=True)
     for ax, name in zip(axes.flat, panels):
         part = points[points[panel] == name]
         ax.scatter(part[x], part[y], s=14, color=style.PLACE, edgecolor="black", linewidths=0.3)
         ax.axhline(100, color=style.ENGLAND, linestyle="--", linewidth=1)
-        ax.set_title(name, fontsize=FONT - 1, loc="left", wrap=True)
+        ax.set_title(textwrap.fill(name, 22), fontsize=FONT - 1, loc="left")
         ax.tick_params(labelsize=FONT - 1)
     for ax in axes.flat[len(panels):]:
         ax.set_visible(False)
@@ -187,6 +197,6 @@ def small_area_panels(points: pd.DataFrame, *, title: str, xlabel: str, panel: s
         ax.set_xlabel(xlabel, fontsize=FONT - 1)
     for ax in axes[:, 0]:
         ax.set_ylabel("Deaths against England (= 100)", fontsize=FONT - 1)
-    fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=FONT + 1)
+    fig.suptitle(textwrap.fill(title, TITLE_CHARACTERS), x=0.01, ha="left", fontweight="bold", fontsize=FONT + 1)
     fig.tight_layout()
     return fig
