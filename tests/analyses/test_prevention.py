@@ -254,3 +254,19 @@ def test_template_runs(place, mirror, tmp_path, monkeypatch):
     outputs = [o for c in json.loads(out.read_text())["cells"] for o in c.get("outputs", [])]
     findings = [o["metadata"]["phna_findings"] for o in outputs if "phna_findings" in o.get("metadata", {})]
     assert findings and 1 <= len(findings[0]) <= 5
+
+
+def test_section_caption_names_missing_comparators(mirror, coventry):
+    regions = {"E12000005": "West Midlands"}
+    _, headings = pv.section_table(coventry.table, "tobacco", regions)
+    assert pv.section_caption("Tobacco", "Coventry", headings, regions).endswith(
+        "; no West Midlands figure is published in these data")
+    _, headings = pv.section_table(coventry.table, "activity", regions)
+    text = pv.section_caption("Physical activity and weight", "Coventry", headings, regions)
+    assert "England, West Midlands, the median" in text and "no West Midlands" not in text
+
+
+def test_small_area_title_states_the_finding(mirror):
+    result = pp.small_areas(params("coventry"))
+    assert result.title == "In Coventry, deaths from preventable causes rise with neighbourhood deprivation"
+    assert (pp.fmt_p(0.0004), pp.fmt_p(0.0123), pp.fmt_p(np.nan)) == ("< 0.001", "0.012", "–")

@@ -23,7 +23,7 @@ from phna import data, geography, stats
 from phna.analyses import prevention_indicators as registry
 from phna.findings import Finding
 from phna.parameters import limit_columns
-from phna.wording import fmt_num, join_names
+from phna.wording import fmt_int, fmt_num, join_names  # noqa: F401 (fmt_int: page tables)
 
 ENGLAND = registry.ENGLAND
 _LA_PREFIXES = ("E06", "E07", "E08", "E09", "E10")
@@ -303,3 +303,16 @@ def last_years(table: pd.DataFrame) -> str:
     if not years:
         return ""
     return str(years[0]) if years[0] == years[-1] else f"{years[0]} to {years[-1]}"
+
+
+def section_caption(title: str, place_name: str, headings: dict, comparators: dict[str, str]) -> str:
+    """The caption of a section table, naming the comparators shown and those the data do not publish."""
+    shown = [name for name in comparators.values() if name in headings.values()]
+    missing = [name for name in comparators.values() if name not in headings.values()]
+    caption = (f"{title} in {place_name}: latest value of each indicator with England, "
+               + "".join(f"{name}, " for name in shown)
+               + "the median of each district's 20 ONS similar areas and the comparison with England (by OHID or "
+                 "computed here)")
+    if missing:
+        caption += f"; no {join_names(missing)} figure is published in these data"
+    return caption

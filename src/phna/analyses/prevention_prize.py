@@ -112,6 +112,16 @@ class SmallAreas:
     points: pd.DataFrame  # msoa11_code, msoa11_name, measure, label, period, smr, deprivation score
     summary: pd.DataFrame  # measure: neighbourhoods, rank correlation and p (place; England)
     findings: list = field(default_factory=list)
+    title: str = ""  # states the finding for deaths under 75 from preventable causes
+
+
+def fmt_p(value) -> str:
+    """A p-value for a table: "< 0.001", "0.012", or a dash when missing."""
+    return "–" if pd.isna(value) else "< 0.001" if value < 0.001 else f"{value:.3f}"
+
+
+def fmt_rho(value) -> str:
+    return fmt_num(value, 2)
 
 
 def small_areas(params) -> SmallAreas:
@@ -173,4 +183,13 @@ def small_areas(params) -> SmallAreas:
     points = points.round({"deprivation_score": 2})
     order = {m: k for k, m in enumerate(SMALL_AREA_MEASURES)}
     points = points.sort_values(["indicator", "msoa11_code"], key=lambda c: c.map(order) if c.name == "indicator" else c)
-    return SmallAreas(points=points.reset_index(drop=True), summary=pd.DataFrame(rows), findings=findings)
+    lead = next((f for f in findings if f.key == "small-areas/smr_under75_preventable"), None)
+    if lead is None:
+        title = f"Deaths from preventable causes across {possessive(params.name)} neighbourhoods"
+    elif lead.kind == "inequality":
+        how = "rise" if lead.value > 0 else "fall"
+        title = f"In {params.name}, deaths from preventable causes {how} with neighbourhood deprivation"
+    else:
+        title = f"In {params.name}, deaths from preventable causes show no clear link with deprivation"
+    return SmallAreas(points=points.reset_index(drop=True), summary=pd.DataFrame(rows), findings=findings,
+                      title=title)
