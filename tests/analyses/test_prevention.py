@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -231,7 +232,7 @@ def test_small_areas_follow_the_deprivation_index(mirror):
 
 # ---------------------------------------------------------------------------------------- the template
 @pytest.mark.slow
-@pytest.mark.parametrize("place", ["coventry", "rugby"])
+@pytest.mark.parametrize("place", ["icb", "rugby"])
 def test_template_runs(place, mirror, tmp_path, monkeypatch):
     import papermill as pm
 
@@ -254,6 +255,8 @@ def test_template_runs(place, mirror, tmp_path, monkeypatch):
     outputs = [o for c in json.loads(out.read_text())["cells"] for o in c.get("outputs", [])]
     findings = [o["metadata"]["phna_findings"] for o in outputs if "phna_findings" in o.get("metadata", {})]
     assert findings and 1 <= len(findings[0]) <= 5
+    alts = re.findall(r":alt: ([^\\]*)\\n", text)
+    assert len(alts) >= 5 and max(len(a) for a in alts) <= 250, max(alts, key=len)
 
 
 def test_section_caption_names_missing_comparators(mirror, coventry):
@@ -270,3 +273,13 @@ def test_small_area_title_states_the_finding(mirror):
     result = pp.small_areas(params("coventry"))
     assert result.title == "In Coventry, deaths from preventable causes rise with neighbourhood deprivation"
     assert (pp.fmt_p(0.0004), pp.fmt_p(0.0123), pp.fmt_p(np.nan)) == ("< 0.001", "0.012", "–")
+
+
+def test_spine_title_states_the_counts(mirror, coventry):
+    current = coventry.table[coventry.table["current"]]
+    worse = int((current["comparison"] == "worse").sum())
+    better = int((current["comparison"] == "better").sum())
+    assert (worse, better) == (3, 2)  # inactive, active, cigarette smokers; health checks, cancer stage
+    assert pv.spine_title("Coventry", current) == "Coventry: 3 indicators significantly worse than England, 2 better"
+    assert pv.spine_title("X", current.assign(comparison="similar")) == \
+        "X: no indicators significantly better or worse than England"

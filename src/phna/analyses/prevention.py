@@ -316,3 +316,17 @@ def section_caption(title: str, place_name: str, headings: dict, comparators: di
     if missing:
         caption += f"; no {join_names(missing)} figure is published in these data"
     return caption
+
+
+def spine_title(place_name: str, table: pd.DataFrame) -> str:
+    """The spine chart's title, stating the finding: how many values are significantly worse or better."""
+    counts = table["comparison"].value_counts()
+    worse, better = int(counts.get("worse", 0)), int(counts.get("better", 0))
+    what = "district values" if table["area_code"].nunique() > 1 else "indicators"
+    if worse and better:
+        return f"{place_name}: {worse} {what} significantly worse than England, {better} better"
+    if worse:
+        return f"{place_name}: {worse} {what} significantly worse than England, none better"
+    if better:
+        return f"{place_name}: {better} {what} significantly better than England, none worse"
+    return f"{place_name}: no {what} significantly better or worse than England"
