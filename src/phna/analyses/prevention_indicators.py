@@ -109,11 +109,11 @@ REGISTRY: tuple[RiskIndicator, ...] = (
                   "low is good", _YEAR, ages=(18, 90), label="Adults who smoke"),
     RiskIndicator("smoking_routine_manual", "Smoking in routine and manual occupations (18-64)",
                   "the share of adults in routine and manual work who smoke", "tobacco", "fingertips", "92445", "%",
-                  "low is good", r"^\d{4}-\d{2}$", label="Smoking, routine and manual work",
+                  "low is good", r"^\d{4}-\d{2}$", label="Routine and manual smokers",
                   note="Three years pooled (the single-year survey samples are small)."),
     RiskIndicator("cigarette_smokers", "Cigarette smokers (18+, five years pooled)", "the share of adults who smoke cigarettes",
                   "tobacco", "els", "cigarette-smokers", "%", "low is good", ages=(18, 90),
-                  label="Cigarette smokers (5 years pooled)"),
+                  label="Cigarette smokers (pooled)"),
     RiskIndicator("inactive", "Physically inactive adults (19+)", "the share of adults who are physically inactive", "activity",
                   "fingertips", "93015", "%", "low is good", _FINANCIAL, ages=(19, 90),
                   label="Physically inactive adults"),
@@ -145,7 +145,7 @@ REGISTRY: tuple[RiskIndicator, ...] = (
                   decimals=0, label="Falls admissions (65+)"),
     RiskIndicator("health_checks", "NHS Health Checks received (40-74, cumulative since April 2021)",
                   "the share of eligible people aged 40 to 74 who have had an NHS Health Check since April 2021", "detection",
-                  "fingertips", "91112", "%", "high is good", r"^2021/22 Q1", label="NHS Health Checks (since 2021/22)",
+                  "fingertips", "91112", "%", "high is good", r"^2021/22 Q1", label="NHS Health Checks",
                   note="Published for upper-tier local authorities (Coventry; Warwickshire county is not in the "
                        "data available here)."),
     RiskIndicator("cancer_early_stage", "Cancers diagnosed at stage 1 or 2", "the share of cancers diagnosed at an early "

@@ -26,10 +26,10 @@ _MARKERS = ["o", "D", "s", "^", "v", "P", "X", "*"]
 # Text height on the page is FONT / 72 × (page width in pixels) / (figure width in inches): with 11-point text
 # in a figure about 5 inches wide, text is about 10 pixels high on a 390-pixel phone page (about 340 pixels of
 # content) and about 20 at 1280 pixels.
-WIDTH = 4.8  # inches, the spine chart
+WIDTH = 4.5  # inches, the spine chart
 PANEL_WIDTH = 5.2  # inches, the small multiples
 FONT = 11
-TITLE_CHARACTERS = 44  # titles are wrapped to the figure width
+TITLE_CHARACTERS = 42  # titles are wrapped to the figure width
 #: Short legend words for the comparisons (the caption says they are significance tests against England).
 LEGEND = {"better": "Better than England", "similar": "Similar to England", "worse": "Worse than England",
           "higher": "Higher than England", "lower": "Lower than England", "not compared": "Not compared"}
