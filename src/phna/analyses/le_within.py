@@ -58,17 +58,16 @@ class WithinPlace:
 
 def _weighted_mean(part: pd.DataFrame) -> tuple[float, float]:
     """Person-years-weighted mean of MSOA values and its standard error (independent MSOA estimates)."""
-    lo, up = limit_columns(0.95)
     w = part["person_years"] / part["person_years"].sum()
-    se = (part[up] - part[lo]) / (2 * z_value(0.95))
-    return float((w * part["value"]).sum()), float(np.sqrt((w**2 * se**2).sum()))
+    return float((w * part["value"]).sum()), float(np.sqrt((w**2 * part["se"] ** 2).sum()))
 
 
 def local_deciles(part: pd.DataFrame) -> pd.DataFrame:
     """Ten local deprivation deciles of about equal person-years (1 = most deprived), from one sex's MSOAs.
 
     Each MSOA goes to the decile holding the midpoint of its cumulative person-years share (MSOAs ordered by
-    ``deprivation_rank``); the decile's value is the person-years-weighted mean of its MSOAs with 95 % limits.
+    ``deprivation_rank``); the decile's value is the person-years-weighted mean of its MSOAs (standard errors in
+    ``se``) with 95 % limits (the input of the SII's simulation).
     """
     lo, up = limit_columns(0.95)
     part = part.sort_values("deprivation_rank")
@@ -79,14 +78,13 @@ def local_deciles(part: pd.DataFrame) -> pd.DataFrame:
     for decile, group in part.groupby("decile"):
         value, se = _weighted_mean(group)
         rows.append({"decile": int(decile), "msoas": len(group), "person_years": float(group["person_years"].sum()),
-                     "deaths": float(group["deaths"].sum()), "value": value, lo: value - z_value(0.95) * se,
-                     up: value + z_value(0.95) * se})
+                     "deaths": float(group["deaths"].sum()), "value": value, "se": se,
+                     lo: value - z_value(0.95) * se, up: value + z_value(0.95) * se})
     return pd.DataFrame(rows)
 
 
 def _sii(units: pd.DataFrame, quantile: str, levels, seed) -> pd.Series:
-    lo, up = limit_columns(0.95)
-    result = stats.sii(units, quantile=quantile, population="person_years", value="value", lower_cl=lo, upper_cl=up,
+    result = stats.sii(units, quantile=quantile, population="person_years", value="value", se="se",
                        value_type="normal", confidence=list(levels), seed=seed)
     return rename_stats_limits(result, levels, prefix="sii_").iloc[0]
 
@@ -95,7 +93,6 @@ def within_place(params, quintiles: int = 5, seed: int = 20240501) -> WithinPlac
     """MSOA life expectancy (ONS, 2016-20) across the place by deprivation, the SII, and reliable extremes."""
     levels = list(params.confidence)
     main_lo, main_up = limit_columns(levels[0])
-    lo95, up95 = limit_columns(0.95)
     label = DEPRIVATION_INDICES[params.deprivation_index]
     msoa_codes = list(params.areas.msoa11)
     le = data.msoa_life_expectancy()
@@ -138,7 +135,7 @@ def within_place(params, quintiles: int = 5, seed: int = 20240501) -> WithinPlac
                          f"{params.name} has {n}.")
             continue
         average, _ = _weighted_mean(part)
-        width = part[up95] - part[lo95]
+        width = 2 * z_value(0.95) * part["se"]  # the published 95 % interval
         outside = (part[main_lo] > average) | (part[main_up] < average)
         reliable = (width <= RELIABLE_WIDTH) & outside
         reliable_flags.loc[part.index] = reliable
@@ -187,7 +184,7 @@ def within_place(params, quintiles: int = 5, seed: int = 20240501) -> WithinPlac
         findings.append(_range_finding(params.name, sex, part, good, average, levels[0]))
     le["reliable"] = reliable_flags.to_numpy()
     keep = ["area_name", "msoa11_code", "msoa11_name", "district_code", "district_name", "sex", "period", "value",
-            *limit_names(levels), "deaths", "person_years", "deprivation_index", "deprivation_score",
+            *limit_names(levels), "se", "deaths", "person_years", "deprivation_index", "deprivation_score",
             "deprivation_rank", "local_quintile", "reliable", "indicator", "unit"]
     return WithinPlace(
         msoas=le[keep], sii=pd.DataFrame(sii_rows),

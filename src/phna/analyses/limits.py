@@ -42,11 +42,11 @@ def from_symmetric_95(df: pd.DataFrame, levels: Sequence[float], lower: str = "l
     """Limits at each level derived from a published symmetric 95 % interval (normal approximation).
 
     ONS publishes MSOA life expectancy with 95 % limits of value ± 1.96 standard errors (Chiang's variance), so
-    the standard error is ``(upper - lower) / (2 × 1.96)`` and the limits at level c are value ± z_c × SE. The
-    input columns are dropped; ``lower_95``/``upper_95`` (and the other levels) replace them.
+    the standard error is ``(upper - lower) / (2 × 1.96)`` (kept as ``se``) and the limits at level c are
+    value ± z_c × SE. The input columns are dropped; the levels' columns (``lower_95``/``upper_95``...) replace them.
     """
     out = df.copy()
-    se = (out[upper] - out[lower]) / (2 * z_value(0.95))
+    out["se"] = se = (out[upper] - out[lower]) / (2 * z_value(0.95))
     for level in levels:
         lo, up = limit_columns(level)
         out[lo] = out["value"] - z_value(level) * se
