@@ -92,15 +92,16 @@ def published(params, indicator_id: int = 90366) -> PublishedLE:
     england = trend[(trend["period"] == period) & (trend["area_code"] == ENGLAND)].set_index("sex")["value"]
     latest["england"] = latest["sex"].map(england).astype("float64")
     latest["compared_with_england"] = latest["comparison"].map(OHID_WORDS).fillna("not published")
-    latest = latest.reset_index(drop=True)
-    # The headline of a place of one or two districts; the ICB's six districts compete with its other findings.
+    latest = latest.sort_values(["sex", "area_name"], ascending=[False, True], ignore_index=True)  # men first
+    # The headline of a place of one or two districts; the ICB's six districts compete with its other findings
+    # (its own ICB-wide inequality figure first).
     headline = len(districts) <= 2
     findings = [
         Finding(
             key=f"le-published/{row.area_code}/{row.sex}", topic="life expectancy at birth", area=row.area_name,
             area_code=row.area_code, sex=row.sex, period=period, value=float(row.value), unit="years",
             comparator="England", comparator_value=england.get(row.sex), comparison=row.comparison,
-            source=row.comparison_source, kind="level", importance=2, headline=headline,
+            source=row.comparison_source, kind="level", importance=2 if headline else 0, headline=headline,
             meaning=life_meaning(row.sex, row.area_name, row.value, england.get(row.sex), row.comparison),
             evidence="published-latest",
         )

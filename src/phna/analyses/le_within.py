@@ -155,19 +155,19 @@ def within_place(params, quintiles: int = 5, seed: int = 20240501) -> WithinPlac
         sii_rows.append(row)
         lo, up = row[f"sii_{main_lo}"], row[f"sii_{main_up}"]
         significant = not (lo <= 0 <= up)
+        meaning = (f"{PEOPLE[sex].capitalize()} in the most deprived neighbourhoods of {params.name} can expect to "
+                   f"live about {fmt_num(abs(row['sii']), 0)} years {'less' if row['sii'] > 0 else 'more'} than those "
+                   "in the least deprived." if significant else "")
         findings.append(Finding(
             key=f"sii-msoa/{sex}", topic="gap in life expectancy between the most and least deprived neighbourhoods",
             area=params.name, sex=sex, period=PERIOD, value=float(row["sii"]), unit="years", lower=float(lo),
             upper=float(up), level=levels[0], comparator="no gap", comparator_value=0.0,
             comparison="higher" if significant and row["sii"] > 0 else "lower" if significant else "similar",
-            source="computed", kind="inequality", importance=1,
-            text=(f"Across {params.name}'s {plural(n, 'neighbourhood')} (MSOAs), the gap in {sex} life expectancy "
-                  f"between the most and least deprived ends (slope index of inequality) was "
+            source="computed", kind="inequality", importance=1, meaning=meaning,
+            text=(f"Across the {plural(n, 'neighbourhood')} (MSOAs) of {params.name} with a published figure, the gap "
+                  f"in {sex} life expectancy between the most and least deprived ends (slope index of inequality) was "
                   f"{fmt_value_ci(row['sii'], lo, up, 'years', 1, levels[0])} in {PERIOD}"
-                  + (", a significant gap." if significant else ", not significantly different from no gap.")),
-            meaning=(f"{PEOPLE[sex].capitalize()} in the most deprived neighbourhoods of {params.name} can expect to "
-                     f"live about {fmt_num(abs(row['sii']), 0)} years {'less' if row['sii'] > 0 else 'more'} than "
-                     "those in the least deprived." if significant else ""),
+                  + (", a significant gap. " + meaning if significant else ", not significantly different from no gap.")),
             evidence="sii-msoa",
         ))
         most, least = part.loc[part["deprivation_rank"].idxmin()], part.loc[part["deprivation_rank"].idxmax()]
