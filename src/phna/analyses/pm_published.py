@@ -54,16 +54,22 @@ def _period_key(period: str) -> int:
     return int(str(period)[:4])
 
 
-def rate_meaning(area: str, value, england, comparison: str) -> str:
-    """"Coventry's rate is 36 % higher than England's." (or within chance, when similar)."""
+PEOPLE = {"male": "men", "female": "women", "persons": "people", None: "people"}
+
+
+def rate_meaning(area: str, value, england, comparison: str, sex: str | None = None) -> str:
+    """"Coventry's rate is 36 % higher than England's: more people die before 75 ..." (or within chance)."""
     if comparison not in ("better", "similar", "worse") or pd.isna(value) or pd.isna(england) or not england:
         return ""
     share = abs(float(value) / float(england) - 1) * 100
     words = "higher" if value > england else "lower"
+    whose = f"{area}'s rate" if sex in (None, "persons") else f"The rate for {PEOPLE[sex]} in {area}"
+    if round(share) == 0:
+        return f"{whose} is about the same as England's."
     if comparison == "similar":
-        return f"{area}'s rate is {share:.0f} % {words} than England's, within what chance alone could give."
-    return f"{area}'s rate is {share:.0f} % {words} than England's: {'more' if value > england else 'fewer'} " \
-           "people die before 75 from causes that could be prevented."
+        return f"{whose} is {share:.0f} % {words} than England's, within what chance alone could give."
+    return (f"{whose} is {share:.0f} % {words} than England's: {'more' if value > england else 'fewer'} "
+            f"{PEOPLE[sex]} die before 75 from causes that could be prevented.")
 
 
 @dataclass
@@ -122,7 +128,9 @@ def _trend(params, indicator_id: int, sexes=SEXES) -> TrendResult:
     latest["england"] = latest["sex"].map(england).astype("float64")
     latest["compared_with_england"] = latest["comparison"].map(OHID_WORDS).fillna("not published")
     latest = latest[["area_code", "area_name", "sex", "period", "value", "england", "compared_with_england",
-                     "comparison", "comparison_source", "unit", "indicator"]].reset_index(drop=True)
+                     "comparison", "comparison_source", "unit", "indicator"]]
+    latest = latest.sort_values(["sex", "area_name"], key=lambda c: c.map({"persons": 0, "male": 1, "female": 2})
+                                if c.name == "sex" else c, ignore_index=True)
     message = f"No Fingertips figures for {join_names(names.get(d, d) for d in missing)}; the other districts are shown." if missing else None
     return TrendResult(table=table, latest=latest, first_period=first, latest_period=last, message=message)
 
@@ -135,7 +143,7 @@ def _level_findings(result: TrendResult, indicator_id: int, key: str, evidence: 
             comparator="England", comparator_value=r.england, comparison=r.comparison, source=r.comparison_source,
             kind="level", importance=2 if (indicator_id == PREVENTABLE_ID and r.sex == "persons") else 0,
             headline=headline and r.sex == "persons",
-            meaning=rate_meaning(r.area_name, r.value, r.england, r.comparison) if r.sex == "persons" else "",
+            meaning=rate_meaning(r.area_name, r.value, r.england, r.comparison, r.sex),
             evidence=evidence,
         )
         for r in result.latest.itertuples() if pd.notna(r.value)
@@ -238,6 +246,8 @@ def preventable_cvd(params) -> CvdResult:
                 comparator_value=float(r.england), comparison=r.comparison,
                 source="computed" if r.comparison in ("better", "similar", "worse") else "none", kind="level",
                 importance=0, evidence="cvd-latest",
+                meaning=rate_meaning(r.area_name, r.value, r.england, r.comparison).replace(
+                    "causes that could be prevented", "heart disease and stroke that could be prevented"),
             )
             for r in latest.itertuples() if pd.notna(r.value)
         ]
