@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import json
 import re
-import os
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 
-import phna
 from phna.analyses import life_expectancy as le
 from phna.context import ChapterContext
 

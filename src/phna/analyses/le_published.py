@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from phna import data, geography
-from phna.analyses.limits import compare_levels, limit_names
+from phna.analyses.limits import compare_levels
 from phna.findings import Finding
 from phna.geography import ENGLAND
 from phna.parameters import limit_columns
@@ -230,4 +230,4 @@ def healthy(params) -> HealthyLE:
                      findings=findings)
 
 
-__all__ = ["PublishedLE", "PublishedSII", "HealthyLE", "published", "published_sii", "healthy", "limit_names"]
+__all__ = ["PublishedLE", "PublishedSII", "HealthyLE", "published", "published_sii", "healthy"]

@@ -135,8 +135,9 @@ def msoa_smr(params, indicator: str = "smr_under75_preventable") -> MsoaResult:
         else:
             named = [f"{r.msoa_name} (ratio {fmt_num(r.smr, 0)} against {fmt_num(r.expected, 0)} expected)"
                      for r in outliers.head(5).itertuples()]
+            its = "its" if len(outliers) == 1 else "their"
             text = (f"{plural(len(outliers), 'MSOA')} of {params.name}'s {len(place)} had more under-75 preventable "
-                    f"deaths in 2015-19 than their deprivation predicts (above the {level_words(level)} prediction "
+                    f"deaths in 2015-19 than {its} deprivation predicts (above the {level_words(level)} prediction "
                     f"limit): {join_names(named)}" + (f", and {len(outliers) - 5} more" if len(outliers) > 5 else "") + ".")
         findings.append(Finding(
             key="msoa-smr/outliers", topic="neighbourhoods with more preventable deaths than deprivation predicts",
