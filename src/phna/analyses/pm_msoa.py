@@ -142,6 +142,7 @@ def msoa_smr(params, indicator: str = "smr_under75_preventable") -> MsoaResult:
         findings.append(Finding(
             key="msoa-smr/outliers", topic="neighbourhoods with more preventable deaths than deprivation predicts",
             area=params.name, period="2015-19", value=float(len(outliers)), decimals=0, kind="context", text=text,
+            importance=1 if len(outliers) else 0,
             evidence="msoa-smr",
         ))
     return MsoaResult(msoas=areas, fit=fit, model=info, outliers=outliers, level=level, deprivation_label=label,

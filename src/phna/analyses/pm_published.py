@@ -141,7 +141,8 @@ def _level_findings(result: TrendResult, indicator_id: int, key: str, evidence: 
             key=f"{key}/{r.area_code}/{r.sex}", topic=TOPICS[indicator_id], area=r.area_name, area_code=r.area_code,
             sex=r.sex if r.sex != "persons" else None, period=r.period, value=float(r.value), unit=UNIT,
             comparator="England", comparator_value=r.england, comparison=r.comparison, source=r.comparison_source,
-            kind="level", importance=2 if (indicator_id == PREVENTABLE_ID and r.sex == "persons") else 0,
+            # the chapter's indicator for persons first; the older cancer series (to 2015-17) after the others
+            kind="level", importance=(2 if r.sex == "persons" else 0) if indicator_id == PREVENTABLE_ID else -1,
             headline=headline and r.sex == "persons",
             meaning=rate_meaning(r.area_name, r.value, r.england, r.comparison, r.sex),
             evidence=evidence,
