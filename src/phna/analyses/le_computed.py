@@ -231,8 +231,8 @@ def gap_by_age(params, result: ComputedLE, top: int = 3) -> GapByAge:
                      f"England's in {result.period}, a significant difference (at {level}).")
         else:
             first = (f"The {fmt_num(abs(gap))}-year difference between {params.name}'s and England's {sex} life "
-                     f"expectancy in {result.period} is not statistically significant (at {level}), so its breakdown "
-                     "by age may reflect chance.")
+                     f"expectancy in {result.period} ({params.name}'s {direction}) is not statistically significant "
+                     f"(at {level}), so its breakdown by age may reflect chance.")
         took = part[part["contribution"] < 0].nsmallest(top, "contribution")
         added = part[part["contribution"] > 0].nlargest(top, "contribution")
         parts = []
