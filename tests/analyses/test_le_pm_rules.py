@@ -234,3 +234,22 @@ def test_templates_have_no_build_language_or_software_limits(template):
     assert "not compared" not in markdown and "not compared" not in code
     # templates select results by key or by record, never by string matching or position on findings
     assert "findings[" not in code and ".startswith(le.SEX_WORDS" not in code
+
+
+@pytest.mark.slow
+def test_icb_page_shows_its_sii_with_limits(mirror, tmp_path):
+    import papermill
+
+    out = tmp_path / "icb.ipynb"
+    papermill.execute_notebook(str(REPO / "analyses" / "life-expectancy.ipynb"), str(out), parameters={"place": "icb"},
+                               cwd=str(tmp_path), kernel_name="python3", progress_bar=False)
+    sii = pd.read_csv(tmp_path / "data" / "life-expectancy-sii-msoa.csv")
+    assert set(sii["sex"]) == {"male", "female"} and (sii["msoas"] == 106).all()
+    assert ((sii["sii_lower_95"] < sii["sii"]) & (sii["sii"] < sii["sii_upper_95"])).all()
+    assert (tmp_path / "data" / "life-expectancy-sii-deciles.png").is_file()
+    nb = json.loads(out.read_text())
+    text = "".join("".join(o.get("data", {}).get("text/markdown", "")) for c in nb["cells"] for o in c.get("outputs", []))
+    box = text[text.index("Key findings"):]
+    box = box[: box.index(":::")]
+    assert box.count("\n- ") <= 5 and "slope index of inequality" in box.split("\n- ")[1]
+    assert "100 ranked units" not in text and "at most 100" not in text
