@@ -8,12 +8,14 @@ returns a tidy :class:`pandas.DataFrame` (a fresh copy of a per-process cache). 
 from .boundaries import boundaries
 from .deaths import deaths_population_2014, ons_asmr_2014
 from .deprivation import imd2019_lsoa, iod2025_lsoa
+from .dfe_lait import lait, lait_dictionary
 from .els import datasets as els_datasets
 from .els import els, els_metadata
 from .errors import DataError
 from .fetch import source_path
 from .fingertips import fingertips
 from .fingertips import indicators as fingertips_indicators
+from .fingertips_api import child_injuries, read_fingertips_api_csv
 from .lookups import district_lookup, lsoa11_lookup, lsoa11_lsoa21_lookup, lsoa21_lookup
 from .mortality import local_health_ltla, local_health_msoa, msoa_life_expectancy
 from .population import lsoa_population_2019, population_by_imd_decile_2020, population_single_year
@@ -30,5 +32,6 @@ __all__ = [
     "deaths_population_2014", "ons_asmr_2014",
     "msoa_life_expectancy", "local_health_msoa", "local_health_ltla",
     "fingertips", "fingertips_indicators", "els", "els_metadata", "els_datasets",
+    "lait", "lait_dictionary", "child_injuries", "read_fingertips_api_csv",
     "health_index_indicators", "health_index", "fuel_poverty", "similar_areas", "esp2013", "boundaries",
 ]

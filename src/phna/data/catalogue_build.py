@@ -72,6 +72,17 @@ GROUPS: dict[str, dict[str, Any]] = {
     "boundaries": dict(publisher="Office for National Statistics (Open Geography Portal), via humaniverse/geographr",
                        url=GEOPORTAL, licence=OGL + " (contains OS data © Crown copyright and database right)",
                        repository="humaniverse/geographr"),
+    "dfe_lait": dict(publisher="Department for Education (Local Authority Interactive Tool), re-publishing OHID, ONS, "
+                             "DWP and DfE statistics", url="https://www.gov.uk/government/publications/local-authority-interactive-tool-lait",
+                     licence=OGL + " (the repository's MIT licence covers its code)", period="see file",
+                     repository="dfe-analytical-services/local-authority-interactive-tool",
+                     commit="2e30e3959a6ab8b2d22941b84764da41a40ac91b", published="2026-04-08"),
+    "fingertips_api": dict(publisher="Office for Health Improvement and Disparities (Fingertips, Child and Maternal "
+                                     "Health profile), via DfE CSC outcomes and enablers",
+                           url="https://fingertips.phe.org.uk/api/all_data/csv/by_indicator_id?indicator_ids=90284",
+                           licence=OGL + " (the repository's MIT licence covers its code)", period="2010/11 to 2023/24",
+                           repository="dfe-analytical-services/CSC_outcomes_and_enablers",
+                           commit="2f5d11a431050523dab58810083259d3313029ae", published="2025-02-04"),
     "martinjc": dict(publisher="Office for National Statistics / Ordnance Survey, via martinjc/UK-GeoJSON",
                      url="https://github.com/martinjc/UK-GeoJSON", licence="CC BY 4.0 (contains OS data © Crown copyright [2014])",
                      repository="martinjc/UK-GeoJSON", commit="3ac3baa027550f390518eb9fb0427ffeea7f4279", period="2011 LSOAs"),
@@ -280,6 +291,31 @@ def _spec(mirror: Path) -> list[dict[str, Any]]:
         add("martinjc", f"boundaries.lsoa11_detailed_{code.lower()}", f"boundaries/martinjc_lsoa2011_by_lad/{code}.json",
             f"Boundaries: LSOA 2011 (less generalised) in district {code}", format="geojson", repository_path=p,
             download_url=RAW.format(repo="martinjc/UK-GeoJSON", commit=GROUPS["martinjc"]["commit"], path=p))
+    # Best start in life: DfE LAIT and the Fingertips API extract of indicator 90284.
+    g = "dfe_lait"
+    for id_, name, title, fmt, notes in [
+        ("bds_long", "bds_long_0.parquet", "DfE LAIT: children and young people measures for England, regions and "
+         "upper-tier local authorities, all years (values only)", "parquet",
+         "Areas by name and DfE LA number (no ONS codes); values as text, '-' or 'x' where suppressed; no "
+         "confidence limits or counts. Years are the calendar year a financial or academic year ends in."),
+        ("data_dictionary", "lait_data_dictionary.csv", "DfE LAIT data dictionary: label, source, owner, methodology "
+         "and polarity of each measure", "csv", None),
+    ]:
+        p = f"01_data/02_prod/{name}"
+        add(g, f"dfe_lait.{id_}", f"children_dfe_lait/{name}", title, format=fmt, repository_path=p,
+            download_url=RAW.format(repo=GROUPS[g]["repository"], commit=GROUPS[g]["commit"], path=p),
+            **({"notes": notes} if notes else {}))
+    g = "fingertips_api"
+    for id_, name, what in [("child_injuries_la", "la_hospital_admissions_2324.csv",
+                             "counties and unitary authorities (April 2023) and England, with England by deprivation decile"),
+                            ("child_injuries_region", "region_hospital_admissions_2324.csv",
+                             "regions and England, with each authority's comparison with its region")]:
+        p = f"data-raw/{name}"
+        add(g, f"fingertips_api.{id_}", f"fingertips_child_injuries/{name}",
+            f"Fingertips indicator 90284: hospital admissions caused by injuries in children aged 0-14, {what}",
+            repository_path=p, download_url=RAW.format(repo=GROUPS[g]["repository"], commit=GROUPS[g]["commit"], path=p),
+            notes="The Fingertips API's full CSV layout: values, 95 % and 99.8 % limits, counts, denominators, "
+                  "OHID's comparisons and recent trend. Crude rate per 10,000 aged 0-14.")
     return s
 
 
