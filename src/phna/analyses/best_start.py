@@ -33,20 +33,11 @@ COLUMNS = [
     "similar_n", "range_min", "range_q25", "range_median", "range_q75", "range_max", "range_n", "comparison",
     "comparison_source", "position", "trend", "trend_source", "source", "note",
 ]
-#: Columns shown on the page for the indicator table (the CSV keeps every column).
-TABLE_HEADINGS = {
-    "indicator": "Indicator", "period": "Period", "area_name": "Area", "value_text": "Value",
-    "england_text": "England", "region_text": "West Midlands", "verdict": "Compared with England",
-}
-OLDER_HEADINGS = {
-    "indicator": "Indicator", "period": "Latest period here", "area_name": "Area", "value_text": "Value",
-    "england_text": "England", "verdict": "OHID's comparison with England", "superseded": "Newer series shown above",
-}
 COMPARISON_TEXT = {
     "better": "better", "worse": "worse", "similar": "similar", "higher": "higher", "lower": "lower",
     "not compared": "not compared",
 }
-SOURCE_TEXT = {"OHID": "as published by OHID", "computed": "computed from the limits", "none": ""}
+VERDICT_SOURCE = {"OHID": "OHID", "computed": "from the limits", "none": ""}
 
 
 def area_label(code: str, names: dict[str, str], sentence: bool = False) -> str:
@@ -260,8 +251,8 @@ def with_text(table: pd.DataFrame, level: float) -> pd.DataFrame:
     out["england_text"] = [_fmt(v, d) for v, d in zip(out["england"], out["decimals"])]
     out["region_text"] = [_fmt(v, d) for v, d in zip(out["region"], out["decimals"])]
     out["verdict"] = [
-        "–" if s else f"{COMPARISON_TEXT.get(c, c)}" + (f", {SOURCE_TEXT[src]}" if SOURCE_TEXT.get(src) else "")
-        + ("" if c != "not compared" else "; among English councils: " + p if p != "–" else "")
+        "–" if s else (f"{COMPARISON_TEXT.get(c, c)} ({VERDICT_SOURCE.get(src, src)})" if c != "not compared"
+                       else "not compared" + (f"; {p} of councils" if p != "–" else ""))
         for c, src, p, s in zip(out["comparison"], out["comparison_source"], out["position"], out["suppressed"])
     ]
     return out

@@ -99,7 +99,7 @@ def children_core20(params) -> ChildrenCore20 | None:
             lower=float(share["lowercl"].iloc[0]), upper=float(share["uppercl"].iloc[0]), level=params.level,
             comparator="England" if source == "computed" else None,
             comparator_value=None if np.isnan(eng_share) else float(eng_share), comparison=comparison,
-            source=source, kind="inequality", importance=1 if group == "Under 5" else 0, evidence="children-core20",
+            source=source, kind="inequality" if group == "Under 5" else "context", importance=1 if group == "Under 5" else 0, evidence="children-core20",
             meaning=f"That is {fmt_int(core)} of {fmt_int(total)} children.",
         ))
     table = pd.DataFrame(rows)
