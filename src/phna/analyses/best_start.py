@@ -26,6 +26,7 @@ from phna import data, geography, stats
 from phna.analyses import best_start_indicators as bsi
 from phna.findings import Finding
 from phna.parameters import limit_columns
+from phna.wording import join_names, possessive
 
 COLUMNS = [
     "section", "key", "indicator", "unit", "polarity", "decimals", "level", "period", "area_code", "area_name",
@@ -64,10 +65,14 @@ def geography_note(params) -> str:
     counties = [c for c in geo["upper"] if c not in geo["district"]]
     if not counties:
         return ""
-    named = " and ".join(area_label(c, names) for c in counties)
-    return (f"Several measures below are published only for county and unitary councils, not for districts: for "
-            f"{params.name} they show {named}'s value, labelled as the county's. It is the county's figure, not "
-            f"{params.name}'s own.")
+    start = ("Several measures below are published only for county and unitary councils, not for districts: for "
+             f"{params.name} they show ")
+    county_names = join_names(area_label(c, names, sentence=True) for c in counties)
+    if len(counties) == len(geo["upper"]):
+        return (f"{start}{possessive(county_names)} value, labelled as the county's. It is the county's figure, not "
+                f"{possessive(params.name)} own.")
+    return (f"{start}the values of {join_names(area_label(c, names, sentence=True) for c in geo['upper'])} "
+            f"separately; the county's figure covers all of its districts together.")
 
 
 @dataclass
