@@ -61,16 +61,22 @@ def section_view(table: pd.DataFrame, key: str, place: str) -> SectionView:
     tested = shown[shown["comparison"] != "not compared"]
     worse = tested[tested["comparison"] == "worse"]
     better = tested[tested["comparison"] == "better"]
+    def named(part: pd.DataFrame) -> str:
+        items = [r.indicator[:1].lower() + r.indicator[1:]
+                 + ("" if r.area_name == place else f" ({r.area_name.replace(' (county)', ' county')})")
+                 for r in part.itertuples()]
+        return join_names(dict.fromkeys(items))
+
     if len(worse):
-        title = f"{place}: {join_names(dict.fromkeys(worse['indicator'].str.lower()))} worse than England"
+        title = f"{place}: {named(worse)} worse than England"
     elif len(better):
-        title = f"{place}: {join_names(dict.fromkeys(better['indicator'].str.lower()))} better than England"
+        title = f"{place}: {named(better)} better than England"
     elif len(tested):
         title = f"{place}: no {heading.lower()} measure significantly different from England"
     else:
         title = f"{heading} in {place}, against England and English councils"
     if len(title) > 110:
-        title = f"{heading} in {place}: {plural(len(worse), 'measure')} worse and {len(better)} better than England"
+        title = f"{heading} in {place}: {plural(len(worse), 'value')} worse and {len(better)} better than England"
     n = shown["indicator"].nunique()
     alt = (f"Spine chart of {plural(n, 'measure')} of {heading.lower()} for {place} against England (centre line), "
            f"the West Midlands and the range of English councils, better to the right. "

@@ -25,7 +25,9 @@ from phna.charts import style
 from phna.wording import fmt_num
 
 MARKERS = ["o", "s", "^", "v", "P", "X", "*", "h"]
-WIDTH = 6.4  # inches: about 760 CSS px at the book's text width, so 10-point text stays above 10 px
+WIDTH = 4.6  # inches (690 px saved): shown about 675 px wide on a laptop and 350 px on a phone, so 10-point
+# text is about 20 CSS px on a laptop and 10 px on a phone
+WIDE = 6.4  # the small multiples of trends, two panels across
 LABELS = {
     "better": "Better than England", "worse": "Worse than England", "similar": "Similar to England",
     "higher": "Higher than England", "lower": "Lower than England", "not compared": "Not compared (no limits)",
@@ -56,22 +58,22 @@ def spine_panel(df: pd.DataFrame, *, title: str, areas: list[str] | None = None)
     data = positions(df[df["value"].notna()])
     indicators = list(dict.fromkeys(data["indicator"]))
     areas = areas or list(dict.fromkeys(data["area_name"]))
-    line, bar, gap = 0.36, 0.5, 0.3
+    line, bar, gap = 0.3, 0.5, 0.3
     layout = []
     for name in indicators:
         rows = data[data["indicator"] == name]
         row = rows.iloc[0]
-        label = textwrap.wrap(f"{name}, {row['period']} ({row['unit']})", 62)
+        label = textwrap.wrap(f"{name}, {row['period']} ({row['unit']})", 44)
         decimals = int(row["decimals"])
         parts = [f"{a} {fmt_num(rows.loc[rows['area_name'] == a, 'value'].iloc[0], decimals)}" for a in areas
                  if (rows["area_name"] == a).any()]
         if pd.notna(row["region"]):
             parts.append(f"West Midlands {fmt_num(row['region'], decimals)}")
         parts.append(f"England {fmt_num(row['england'], decimals)}")
-        values = textwrap.wrap(" · ".join(parts), 70)
+        values = textwrap.wrap(" · ".join(parts), 48)
         layout.append((name, rows, row, label, values))
     total = sum(line * (len(lab) + len(val)) + bar + gap for _, _, _, lab, val in layout)
-    height = 0.62 * total + 2.2 + 0.22 * math.ceil((len(areas) + 5) / 2)
+    height = 0.62 * total + 2.2 + 0.24 * (len(areas) + 5)
     fig, ax = style.new_figure(WIDTH, height)
     ax.grid(False)
     y = total
@@ -114,8 +116,8 @@ def spine_panel(df: pd.DataFrame, *, title: str, areas: list[str] | None = None)
                        label=LABELS[c]) for c in cats]
     handles += [Line2D([], [], marker=MARKERS[j % len(MARKERS)], linestyle="none", color="white", markeredgecolor="black",
                        label=a) for j, a in enumerate(areas) if (data["area_name"] == a).any()]
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(-0.02, -0.5 / height), ncol=2, fontsize=10)
-    ax.set_title("\n".join(textwrap.wrap(title, 60)), loc="left", fontsize=12)
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(-0.02, -0.5 / height), ncol=1, fontsize=10)
+    ax.set_title("\n".join(textwrap.wrap(title, 42)), loc="left", fontsize=12)
     return fig
 
 
@@ -124,7 +126,7 @@ def trend_panels(series: pd.DataFrame, *, title: str, places: list[str], ncols: 
     the West Midlands in grey; 95 % limits as a band where published."""
     keys = list(dict.fromkeys(series["key"]))
     nrows = math.ceil(len(keys) / ncols)
-    fig, axes = style.new_figure(WIDTH, 2.6 * nrows + 0.9, nrows=nrows, ncols=ncols, squeeze=False)
+    fig, axes = style.new_figure(WIDE, 2.6 * nrows + 0.9, nrows=nrows, ncols=ncols, squeeze=False)
     colours = [style.PLACE, style.HIGHLIGHT, "#009E73", "#CC79A7", "#56B4E9", "#E69F00", "#F0E442"]
     for ax, key in zip(axes.flat, keys):
         part = series[series["key"] == key].sort_values("time")
@@ -162,7 +164,7 @@ def trend_panels(series: pd.DataFrame, *, title: str, places: list[str], ncols: 
 def quintile_bars(quintiles: pd.DataFrame, *, title: str):
     """Share of the place's under-5s and under-18s in each national deprivation quintile (1 = most deprived)."""
     groups = list(dict.fromkeys(quintiles["age_group"]))
-    fig, ax = style.new_figure(WIDTH, 3.8)
+    fig, ax = style.new_figure(WIDTH, 3.6)
     width = 0.8 / max(len(groups), 1)
     for k, group in enumerate(groups):
         part = quintiles[quintiles["age_group"] == group].sort_values("quintile")
@@ -170,21 +172,20 @@ def quintile_bars(quintiles: pd.DataFrame, *, title: str):
                color=[style.PLACE, style.REGION][k % 2], label=group, hatch=["", "//"][k % 2], edgecolor="white")
     ax.axhline(20, color=style.ENGLAND, linestyle="--", linewidth=1, label="20 % (an even spread)")
     ax.set_xticks(range(1, 6), ["1\nmost\ndeprived", "2", "3", "4", "5\nleast\ndeprived"], fontsize=10)
-    ax.set_xlabel("National deprivation quintile of the child's small area", fontsize=10)
+    ax.set_xlabel("National deprivation quintile\nof the child's small area", fontsize=10)
     ax.set_ylabel("Share of the place's children (%)", fontsize=10)
     ax.legend(fontsize=10, loc="upper right")
-    ax.set_title("\n".join(textwrap.wrap(title, 60)), fontsize=12)
+    ax.set_title("\n".join(textwrap.wrap(title, 42)), fontsize=12)
     return fig
 
 
 def gradient_bars(table: pd.DataFrame, *, title: str, ylabel: str):
     """England's rate by deprivation decile (1 = most deprived) with its confidence interval."""
-    fig, ax = style.new_figure(WIDTH, 3.8)
+    fig, ax = style.new_figure(WIDTH, 3.6)
     errors = np.vstack([table["value"] - table["lower"], table["upper"] - table["value"]])
     ax.bar(table["decile"], table["value"], color=style.PLACE, yerr=errors, capsize=3, ecolor="black")
-    ax.set_xticks(range(1, 11), ["1\nmost\ndeprived", *[str(i) for i in range(2, 10)], "10\nleast\ndeprived"],
-                  fontsize=9)
-    ax.set_xlabel("Deprivation decile of the council area (IMD 2019)", fontsize=10)
+    ax.set_xticks(range(1, 11), ["1\nmost", *[str(i) for i in range(2, 10)], "10\nleast"], fontsize=10)
+    ax.set_xlabel("Deprivation decile of the council area\n(IMD 2019; 1 = most deprived)", fontsize=10)
     ax.set_ylabel(ylabel, fontsize=10)
-    ax.set_title("\n".join(textwrap.wrap(title, 60)), fontsize=12)
+    ax.set_title("\n".join(textwrap.wrap(title, 42)), fontsize=12)
     return fig
