@@ -30,10 +30,10 @@ from phna.findings import rank
 REPO_TEMPLATE = os.path.join(os.path.dirname(__file__), "..", "..", "analyses", "best-start.ipynb")
 
 
-def _params(place, **kwargs):
+def _params(place, comparators=("E92000001", "E12000005"), **kwargs):
     from phna.context import ChapterContext
 
-    return ChapterContext("best-start", place=place, comparators=["E92000001", "E12000005"], **kwargs).params
+    return ChapterContext("best-start", place=place, comparators=list(comparators), **kwargs).params
 
 
 @pytest.fixture(scope="module")
@@ -113,6 +113,19 @@ def test_confidence_level_changes_the_comparison_basis(mirror):
     assert row["lower"] == pytest.approx(float(raw["Lower CI 99.8 limit"]))
     assert row["comparison_source"] == "computed"  # OHID publishes its comparison at 95 % only
     assert row["comparison"] == ("worse" if float(raw["Lower CI 99.8 limit"]) > row["england"] else "similar")
+
+
+def test_region_comparator_is_the_one_chosen(mirror):
+    # LAIT infant mortality 2023: West Midlands 6.1 (bds_long_0.parquet); another region gives another value.
+    raw = pd.read_parquet(mirror / "children_dfe_lait/bds_long_0.parquet")
+    east = float(raw[(raw["Short Desc"] == "InfMort") & (raw["LA and Regions"] == "East Midlands")
+                     & (raw["Years"] == "2023")]["Values"].iloc[0])
+    ind = bs.indicators(_params("coventry", comparators=("E92000001", "E12000004")))
+    assert ind.region_name == "East Midlands"
+    assert _row(ind, "infant-mortality", "E08000026")["region"] == pytest.approx(east)
+    assert views.table_headings(ind.region_name)["region_text"] == "East Midlands"
+    default = bs.indicators(_params("coventry"))
+    assert _row(default, "infant-mortality", "E08000026")["region"] == pytest.approx(6.1)
 
 
 def test_suppressed_values_never_reach_findings(coventry):

@@ -1,5 +1,5 @@
-"""Best start in life: children and young people's indicators for a place, against England, the West Midlands
-and the place's ONS similar areas.
+"""Best start in life: children and young people's indicators for a place, against England, the region among
+the comparators (the West Midlands by default) and the place's ONS similar areas.
 
 Analyses take the chapter's :class:`phna.parameters.Parameters` and return tables and
 :class:`phna.findings.Finding` records. The indicators are in
@@ -58,6 +58,12 @@ def place_geography(params) -> dict[str, list[str]]:
     return {"district": districts, "upper": upper}
 
 
+def region_of(params) -> tuple[str | None, str]:
+    """The region the place is compared with: the first region among the comparators (e.g. West Midlands)."""
+    code = next((c for c in params.comparators if str(c).startswith("E12")), None)
+    return code, (geography.area_names().get(code, code) if code else "Region")
+
+
 def geography_note(params) -> str:
     """One plain sentence on which measures show another area's value (empty when none do)."""
     geo = place_geography(params)
@@ -80,6 +86,7 @@ class Indicators:
     table: pd.DataFrame  # one row per current indicator x area (COLUMNS)
     older: pd.DataFrame  # superseded series (OHID comparisons of older periods)
     series: pd.DataFrame  # every period of each charted indicator for the place's areas, England and the region
+    region_name: str = "Region"
     unavailable: list[tuple[str, str]] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
 
@@ -126,7 +133,8 @@ def _position(value: float, q25: float, q75: float, polarity: str) -> str:
     return "worst quarter" if worse else "best quarter" if better else "middle half"
 
 
-def _rows(spec: bsi.Spec, frame: pd.DataFrame, codes: list[str], params, neighbours: pd.DataFrame, names) -> list[dict]:
+def _rows(spec: bsi.Spec, frame: pd.DataFrame, codes: list[str], params, neighbours: pd.DataFrame, names,
+          region_code: str | None) -> list[dict]:
     level = params.level
     lower, upper = limit_columns(level)
     has = frame[frame["value"].notna() & bsi.comparable(frame["area_code"], spec.level)]
@@ -141,7 +149,8 @@ def _rows(spec: bsi.Spec, frame: pd.DataFrame, codes: list[str], params, neighbo
         hit = latest.loc[latest["area_code"] == code, "value"]
         return float(hit.iloc[0]) if len(hit) and pd.notna(hit.iloc[0]) else np.nan
 
-    england, region = value_of(bsi.ENGLAND), value_of(bsi.WEST_MIDLANDS)
+    england = value_of(bsi.ENGLAND)
+    region = value_of(region_code) if region_code else np.nan
     rows = []
     for code in codes:
         own = latest[latest["area_code"] == code]
@@ -206,6 +215,7 @@ def indicators(params, similar_kind: str = "global") -> Indicators:
     geo = place_geography(params)
     names = geography.area_names()
     neighbours = data.similar_areas(similar_kind)
+    region_code, region_name = region_of(params)
     current, older, series, unavailable = [], [], [], []
     for spec in bsi.REGISTRY:
         try:
@@ -214,7 +224,7 @@ def indicators(params, similar_kind: str = "global") -> Indicators:
             unavailable.append((spec.title, str(exc)))
             continue
         codes = geo[spec.level]
-        rows = _rows(spec, frame, codes, params, neighbours, names)
+        rows = _rows(spec, frame, codes, params, neighbours, names, region_code)
         if not rows:
             unavailable.append((spec.title, "no values for English councils in the data held here"))
             continue
@@ -224,7 +234,7 @@ def indicators(params, similar_kind: str = "global") -> Indicators:
             older.extend(rows)
             continue
         current.extend(rows)
-        wanted = frame[frame["area_code"].isin([*codes, bsi.ENGLAND, bsi.WEST_MIDLANDS])]
+        wanted = frame[frame["area_code"].isin([*codes, bsi.ENGLAND, *([region_code] if region_code else [])])]
         series.append(wanted.assign(key=spec.key, indicator=spec.title, unit=spec.unit, decimals=spec.decimals,
                                     area_name=wanted["area_code"].map(lambda c: area_label(c, names))))
     table = pd.DataFrame(current, columns=COLUMNS)
@@ -235,7 +245,7 @@ def indicators(params, similar_kind: str = "global") -> Indicators:
     if len(series_table):
         series_table = series_table.drop(columns=["published"]).sort_values(["key", "area_code", "time"])
     return Indicators(table=with_text(table, params.level), older=with_text(older_table, params.level),
-                      series=series_table, unavailable=unavailable, findings=findings)
+                      series=series_table, region_name=region_name, unavailable=unavailable, findings=findings)
 
 
 def _fmt(value, decimals) -> str:

@@ -10,12 +10,14 @@ import pandas as pd
 from phna.analyses import best_start_indicators as bsi
 from phna.wording import join_names, plural
 
-#: Columns of the section tables on the page (the CSV keeps every column).
-TABLE_HEADINGS = {
-    "indicator_text": "Indicator (period)", "area_name": "Area", "value_text": "Value",
-    "england_text": "England", "region_text": "West Midlands", "similar_text": "Similar areas (median)",
-    "verdict": "Compared with England",
-}
+def table_headings(region_name: str = "West Midlands") -> dict[str, str]:
+    """Columns of the section tables on the page (the CSV keeps every column)."""
+    return {"indicator_text": "Indicator (period)", "area_name": "Area", "value_text": "Value",
+            "england_text": "England", "region_text": region_name, "similar_text": "Similar areas (median)",
+            "verdict": "Compared with England"}
+
+
+TABLE_HEADINGS = table_headings()
 OLDER_HEADINGS = {
     "indicator_text": "Indicator (last period held here)", "area_name": "Area", "value_text": "Value",
     "england_text": "England", "verdict": "OHID's comparison with England", "superseded": "Newer series shown above",
@@ -53,7 +55,7 @@ def _text(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def section_view(table: pd.DataFrame, key: str, place: str) -> SectionView:
+def section_view(table: pd.DataFrame, key: str, place: str, region_name: str = "West Midlands") -> SectionView:
     """The rows of one section (``key`` of :data:`best_start_indicators.SECTIONS`) and the words around them."""
     heading = bsi.SECTIONS[key]
     rows = _text(table[table["section"] == heading])
@@ -79,10 +81,10 @@ def section_view(table: pd.DataFrame, key: str, place: str) -> SectionView:
         title = f"{heading} in {place}: {plural(len(worse), 'value')} worse and {len(better)} better than England"
     n = shown["indicator"].nunique()
     alt = (f"Spine chart of {plural(n, 'measure')} of {heading.lower()} for {place} against England (centre line), "
-           f"the West Midlands and the range of English councils, better to the right. "
+           f"the {region_name} and the range of English councils, better to the right. "
            f"{plural(len(worse), 'value')} worse and {len(better)} better than England.")
     caption = (f"{heading}: latest value of each measure for {place}'s areas against England (centre line), the "
-               "West Midlands (open diamond) and English councils of the same kind (bars: all, and the middle "
+               f"{region_name} (open diamond) and English councils of the same kind (bars: all, and the middle "
                "half). Marker colour: the comparison with England (OHID's where published, else from the limits; "
                "grey where no limits are published).")
     sources = "; ".join(dict.fromkeys(rows["source"]))

@@ -3,10 +3,10 @@
 - :func:`spine_panel`: a Fingertips-style spine chart of one section's indicators. Each indicator's name sits
   above its bar (not beside it), so the chart is narrow; England is the centre line; the bar spans the
   comparable English councils (light: all, dark: the middle half); markers are the place's areas, coloured by
-  their comparison with England and told apart by shape; an open diamond marks the West Midlands. Better is to
+  their comparison with England and told apart by shape; an open diamond marks the region. Better is to
   the right (higher, where there is no judgement of good or bad).
 - :func:`trend_panels`: small multiples of the chapter's main series, the place's areas against England and
-  the West Midlands.
+  the region.
 - :func:`quintile_bars` and :func:`gradient_bars`: children by national deprivation quintile; England's injury
   admissions by deprivation decile.
 """
@@ -49,7 +49,7 @@ def positions(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def spine_panel(df: pd.DataFrame, *, title: str, areas: list[str] | None = None):
+def spine_panel(df: pd.DataFrame, *, title: str, areas: list[str] | None = None, region: str = "West Midlands"):
     """One section's spine chart (rows of :attr:`phna.analyses.best_start.Indicators.table`).
 
     Each row is a label (wrapped to the chart's width), a grey line with the values, and the bar, so no text
@@ -68,7 +68,7 @@ def spine_panel(df: pd.DataFrame, *, title: str, areas: list[str] | None = None)
         parts = [f"{a} {fmt_num(rows.loc[rows['area_name'] == a, 'value'].iloc[0], decimals)}" for a in areas
                  if (rows["area_name"] == a).any()]
         if pd.notna(row["region"]):
-            parts.append(f"West Midlands {fmt_num(row['region'], decimals)}")
+            parts.append(f"{region} {fmt_num(row['region'], decimals)}")
         parts.append(f"England {fmt_num(row['england'], decimals)}")
         values = textwrap.wrap(" · ".join(parts), 48)
         layout.append((name, rows, row, label, values))
@@ -110,7 +110,7 @@ def spine_panel(df: pd.DataFrame, *, title: str, areas: list[str] | None = None)
     handles = [Patch(color="#E3E3E3", label="All English councils"),
                Patch(color="#A8A8A8", label="Middle half of councils"),
                Line2D([], [], marker="D", linestyle="none", markerfacecolor="white", markeredgecolor="black",
-                      label="West Midlands")]
+                      label=region)]
     cats = [c for c in LABELS if c in set(data["comparison"])]
     handles += [Line2D([], [], marker="o", linestyle="none", color=style.COMPARISON[c], markeredgecolor="black",
                        label=LABELS[c]) for c in cats]
@@ -121,7 +121,7 @@ def spine_panel(df: pd.DataFrame, *, title: str, areas: list[str] | None = None)
     return fig
 
 
-def trend_panels(series: pd.DataFrame, *, title: str, places: list[str], ncols: int = 2):
+def trend_panels(series: pd.DataFrame, *, title: str, places: list[str], region: str = "West Midlands", ncols: int = 2):
     """Small multiples: one panel per indicator (``key``), the place's areas in colour, England in black and
     the West Midlands in grey; 95 % limits as a band where published."""
     keys = list(dict.fromkeys(series["key"]))
@@ -132,14 +132,14 @@ def trend_panels(series: pd.DataFrame, *, title: str, places: list[str], ncols: 
         part = series[series["key"] == key].sort_values("time")
         # x is the period's first year, so gaps in a series (no data in 2019/20 and 2020/21) show as gaps.
         labels = part.drop_duplicates("time").set_index("time")["period"]
-        for j, area in enumerate(places + ["West Midlands", "England"]):
+        for j, area in enumerate(places + [region, "England"]):
             line = part[(part["area_name"] == area) & part["value"].notna()]
             if line.empty:
                 continue
-            colour = style.ENGLAND if area == "England" else style.REGION if area == "West Midlands" else colours[j % len(colours)]
+            colour = style.ENGLAND if area == "England" else style.REGION if area == region else colours[j % len(colours)]
             xs = line["time"]
             ax.plot(xs, line["value"], color=colour, marker=MARKERS[j % len(MARKERS)], markersize=4, linewidth=1.5,
-                    linestyle="--" if area == "West Midlands" else "-", label=area)
+                    linestyle="--" if area == region else "-", label=area)
             if line["lower_95"].notna().any() and area not in ("England",):
                 ax.fill_between(xs, line["lower_95"], line["upper_95"], color=colour, alpha=0.15, linewidth=0)
         ax.set_title("\n".join(textwrap.wrap(part["indicator"].iloc[0], 32)), fontsize=10, loc="left")
