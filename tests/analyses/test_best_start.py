@@ -141,6 +141,17 @@ def test_older_series_are_kept_apart(coventry):
     assert not coventry.table["key"].isin(coventry.older["key"]).any()
 
 
+def test_one_finding_per_topic_keeps_the_furthest_district(mirror):
+    ind = bs.indicators(_params("south-warwickshire"))
+    decay = [f for f in ind.findings if f.key.startswith("dental-decay/")]
+    assert len(decay) == 2
+    kept = [f for f in bs.one_per_topic(ind.findings) if f.key.startswith("dental-decay/")]
+    same = decay[0].comparison == decay[1].comparison
+    assert len(kept) == (1 if same else 2)
+    if same:
+        assert kept[0].relative_difference == max(f.relative_difference for f in decay)
+
+
 def test_fsm_gap(coventry):
     gap = bs.fsm_gap(coventry)
     fsm = _row(coventry, "good-development-fsm", "E08000026")["value"]

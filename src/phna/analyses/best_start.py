@@ -248,6 +248,27 @@ def indicators(params, similar_kind: str = "global") -> Indicators:
                       series=series_table, region_name=region_name, unavailable=unavailable, findings=findings)
 
 
+def one_per_topic(findings: list[Finding]) -> list[Finding]:
+    """At most one record per (topic, comparison): for a place of several districts, the district furthest from
+    England speaks for the others, so the key findings are not the same measure three times."""
+    best: dict[tuple, Finding] = {}
+    order: list[tuple] = []
+    for f in findings:
+        about = (f.topic, f.comparison, f.kind)
+        if about not in best:
+            order.append(about)
+            best[about] = f
+        elif not f.suppressed and (best[about].suppressed or f.relative_difference > best[about].relative_difference):
+            best[about] = f
+    return [best[k] for k in order]
+
+
+def area_order(table: pd.DataFrame) -> list[str]:
+    """The place's areas in one order for every chart (districts first, then councils), so each keeps its marker."""
+    names = list(dict.fromkeys(table["area_name"]))
+    return sorted(names, key=lambda name: name.endswith("(county)"))
+
+
 def _fmt(value, decimals) -> str:
     from phna.wording import fmt_num
 
