@@ -281,15 +281,16 @@ def with_text(table: pd.DataFrame, level: float) -> pd.DataFrame:
         return table.assign(value_text=[], england_text=[], region_text=[], verdict=[])
     out = table.copy()
     out["value_text"] = [
-        "suppressed" if s else "–" if pd.isna(v) else _fmt(v, d) + (f" ({_fmt(lo, d)} to {_fmt(up, d)})" if pd.notna(lo) and pd.notna(up) else "")
+        "suppressed" if s else "not published" if pd.isna(v) else _fmt(v, d) + (f" ({_fmt(lo, d)} to {_fmt(up, d)})" if pd.notna(lo) and pd.notna(up) else "")
         for v, lo, up, d, s in zip(out["value"], out["lower"], out["upper"], out["decimals"], out["suppressed"])
     ]
     out["england_text"] = [_fmt(v, d) for v, d in zip(out["england"], out["decimals"])]
     out["region_text"] = [_fmt(v, d) for v, d in zip(out["region"], out["decimals"])]
     out["verdict"] = [
-        "–" if s else (f"{COMPARISON_TEXT.get(c, c)} ({VERDICT_SOURCE.get(src, src)})" if c != "not compared"
-                       else "not compared" + (f"; {p} of councils" if p != "–" else ""))
-        for c, src, p, s in zip(out["comparison"], out["comparison_source"], out["position"], out["suppressed"])
+        "–" if s or pd.isna(v) else (f"{COMPARISON_TEXT.get(c, c)} ({VERDICT_SOURCE.get(src, src)})" if c != "not compared"
+                                     else "not compared" + (f"; {p} of councils" if p != "–" else ""))
+        for c, src, p, s, v in zip(out["comparison"], out["comparison_source"], out["position"], out["suppressed"],
+                                   out["value"])
     ]
     return out
 
