@@ -97,12 +97,12 @@ def older_view(older: pd.DataFrame) -> pd.DataFrame:
 
 
 def trend_series(series: pd.DataFrame, table: pd.DataFrame, min_points: int = 5) -> tuple[pd.DataFrame, list[str]]:
-    """The main series (importance 1 or more) with at least ``min_points`` values for one of the place's areas,
+    """The headline series (importance 2) with at least ``min_points`` values for one of the place's areas,
     and the names of the place's areas in them."""
     if series.empty:
         return series, []
     places = sorted(dict.fromkeys(table["area_name"]), key=lambda name: name.endswith("(county)"))
-    keys = [s.key for s in bsi.REGISTRY if s.importance >= 1 and not s.superseded_by]
+    keys = [s.key for s in bsi.REGISTRY if s.importance >= 2 and not s.superseded_by]
     out = series[series["key"].isin(keys)]
     counts = out[out["area_name"].isin(places) & out["value"].notna()].groupby("key")["period"].nunique()
     keep = [k for k in keys if counts.get(k, 0) >= min_points]

@@ -27,7 +27,7 @@ from phna.wording import fmt_num
 MARKERS = ["o", "s", "^", "v", "P", "X", "*", "h"]
 WIDTH = 4.6  # inches (690 px saved): shown about 675 px wide on a laptop and 350 px on a phone, so 10-point
 # text is about 20 CSS px on a laptop and 10 px on a phone
-WIDE = 6.4  # the small multiples of trends, two panels across
+WIDE = 6.4  # small multiples two panels across (the chapter uses one across, for phones)
 LABELS = {
     "better": "Better than England", "worse": "Worse than England", "similar": "Similar to England",
     "higher": "Higher than England", "lower": "Lower than England", "not compared": "Not compared (no limits)",
@@ -121,12 +121,12 @@ def spine_panel(df: pd.DataFrame, *, title: str, areas: list[str] | None = None,
     return fig
 
 
-def trend_panels(series: pd.DataFrame, *, title: str, places: list[str], region: str = "West Midlands", ncols: int = 2):
+def trend_panels(series: pd.DataFrame, *, title: str, places: list[str], region: str = "West Midlands", ncols: int = 1):
     """Small multiples: one panel per indicator (``key``), the place's areas in colour, England in black and
     the West Midlands in grey; 95 % limits as a band where published."""
     keys = list(dict.fromkeys(series["key"]))
     nrows = math.ceil(len(keys) / ncols)
-    fig, axes = style.new_figure(WIDE, 2.6 * nrows + 0.9, nrows=nrows, ncols=ncols, squeeze=False)
+    fig, axes = style.new_figure(WIDTH if ncols == 1 else WIDE, 2.3 * nrows + 1.2, nrows=nrows, ncols=ncols, squeeze=False)
     colours = [style.PLACE, style.HIGHLIGHT, "#009E73", "#CC79A7", "#56B4E9", "#E69F00", "#F0E442"]
     for ax, key in zip(axes.flat, keys):
         part = series[series["key"] == key].sort_values("time")
@@ -142,7 +142,7 @@ def trend_panels(series: pd.DataFrame, *, title: str, places: list[str], region:
                     linestyle="--" if area == region else "-", label=area)
             if line["lower_95"].notna().any() and area not in ("England",):
                 ax.fill_between(xs, line["lower_95"], line["upper_95"], color=colour, alpha=0.15, linewidth=0)
-        ax.set_title("\n".join(textwrap.wrap(part["indicator"].iloc[0], 32)), fontsize=10, loc="left")
+        ax.set_title("\n".join(textwrap.wrap(part["indicator"].iloc[0], 44 if ncols == 1 else 32)), fontsize=10.5, loc="left")
         ax.set_ylabel(part["unit"].iloc[0], fontsize=9)
         ticks = [labels.index.min(), labels.index.max()]
         ax.set_xticks(ticks, [labels[t] for t in ticks], fontsize=9)
@@ -155,9 +155,10 @@ def trend_panels(series: pd.DataFrame, *, title: str, places: list[str], region:
             if lab not in labels:
                 handles.append(h)
                 labels.append(lab)
-    fig.legend(handles, labels, loc="lower center", ncol=min(3, len(labels)), fontsize=10, frameon=False)
+    fig.legend(handles, labels, loc="lower center", ncol=min(2, len(labels)), fontsize=10, frameon=False)
     fig.suptitle("\n".join(textwrap.wrap(title, 60)), x=0.01, ha="left", fontweight="bold", fontsize=12)
-    fig.tight_layout(rect=(0, 0.06 + 0.02 * math.ceil(len(labels) / 3), 1, 0.96))
+    fig.tight_layout(rect=(0, (0.35 + 0.22 * math.ceil(len(labels) / 2)) / fig.get_figheight(), 1,
+                           1 - 0.5 / fig.get_figheight()))
     return fig
 
 
