@@ -99,6 +99,7 @@ def test_injuries_carry_published_limits_and_ohid_comparison(coventry, mirror):
     assert row["comparison_source"] == "OHID"
     assert row["region"] == pytest.approx(73.18, abs=0.01)  # West Midlands, region file
     assert row["trend_source"] == "computed" and row["trend"] in ("increasing", "decreasing", "no significant change")
+    assert row["verdict"] == f"worse (OHID); recent trend: {row['trend']}"
     finding = next(f for f in coventry.findings if f.key == "injuries/E08000026")
     assert finding.source == "OHID" and finding.lower == pytest.approx(row["lower"]) and finding.level == 0.95
     assert "as published by OHID" in finding.sentence
@@ -232,3 +233,15 @@ def test_template_runs(place, mirror, tmp_path, monkeypatch):
     assert "Key findings" in text and "About this chapter" in text
     if place == "rugby":
         assert "Warwickshire county" in text and "Warwickshire (county)" in text
+
+
+@pytest.mark.parametrize("code", ["E08000026", "E10000031"])
+def test_injury_trend_agrees_with_ohid(coventry, rugby, mirror, code):
+    # OHID's recent trend in the region extract (region_hospital_admissions_2324.csv, 2023/24 row): "Decreasing
+    # and getting better" for both. (The county/UA extract's Recent Trend column says "Increasing and getting
+    # worse" for Warwickshire although its last five values fall from 100.4 to 67.1, so it is not the reference.)
+    with open(mirror / "fingertips_child_injuries/region_hospital_admissions_2324.csv", encoding="utf-8-sig") as handle:
+        raw = next(r for r in csv.DictReader(handle) if r["Area Code"] == code and r["Time period"] == "2023/24"
+                   and r["Sex"] == "Persons" and r["Category"] == "")
+    ind = coventry if code == "E08000026" else rugby
+    assert raw["Recent Trend"].lower().startswith(_row(ind, "injuries", code)["trend"])

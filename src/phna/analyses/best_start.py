@@ -292,6 +292,8 @@ def with_text(table: pd.DataFrame, level: float) -> pd.DataFrame:
         for c, src, p, s, v in zip(out["comparison"], out["comparison_source"], out["position"], out["suppressed"],
                                    out["value"])
     ]
+    tested = out["trend_source"] == "computed"
+    out.loc[tested, "verdict"] = out.loc[tested, "verdict"] + "; recent trend: " + out.loc[tested, "trend"]
     return out
 
 
