@@ -245,3 +245,12 @@ def test_injury_trend_agrees_with_ohid(coventry, rugby, mirror, code):
                    and r["Sex"] == "Persons" and r["Category"] == "")
     ind = coventry if code == "E08000026" else rugby
     assert raw["Recent Trend"].lower().startswith(_row(ind, "injuries", code)["trend"])
+
+
+def test_dated_series_are_context_not_headlines(rugby):
+    # Self-harm 10-24: the latest period held here is 2017/18 (fingertips_trafford/dashboard), OHID "worse".
+    finding = next(f for f in rugby.findings if f.key == "self-harm/E10000031")
+    assert finding.period == "2017/18" and finding.comparison == "worse" and finding.kind == "context"
+    assert finding.key not in {f.key for f in rank(bs.one_per_topic(rugby.findings))}
+    percent = next(f for f in rugby.findings if f.key == "dental-decay/E07000220")
+    assert percent.unit == "%" and "5-year-olds" in percent.topic

@@ -184,11 +184,13 @@ def _finding(row: dict, level: float) -> Finding:
     return Finding(
         key=f"{row['key']}/{row['area_code']}", topic=spec.sentence_topic,
         area=area_label(row["area_code"], geography.area_names(), sentence=True), area_code=row["area_code"], period=row["period"],
-        value=None if pd.isna(row["value"]) else float(row["value"]), unit=row["unit"], decimals=row["decimals"],
+        value=None if pd.isna(row["value"]) else float(row["value"]),
+        unit="%" if str(row["unit"]).startswith("%") else row["unit"], decimals=row["decimals"],
         lower=float(row["lower"]) if has_limits else None, upper=float(row["upper"]) if has_limits else None,
         level=level if has_limits else None, comparator="England",
         comparator_value=None if pd.isna(row["england"]) else float(row["england"]),
-        comparison=row["comparison"], source=row["comparison_source"], kind="level", importance=spec.importance,
+        comparison=row["comparison"], source=row["comparison_source"], kind="context" if spec.dated else "level",
+        importance=spec.importance,
         evidence="indicators", suppressed=bool(row["suppressed"]) or pd.isna(row["value"]),
     )
 

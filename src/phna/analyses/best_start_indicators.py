@@ -61,6 +61,7 @@ class Spec:
     england_from_lait: str = ""
     superseded_by: str = ""
     note: str = ""
+    dated: bool = False  # the latest period held here is years old: its findings are context, not headlines
     topic: str = ""  # how a sentence names it ("the infant mortality rate"); the title when empty
 
     @property
@@ -115,8 +116,8 @@ REGISTRY: tuple[Spec, ...] = (
          "high is good", "fingertips", "93570", "district", OHID, topic="the share of children and young people who are physically active"),
     Spec("injuries", "health", "Hospital admissions for injuries, ages 0-14", "per 10,000 children",
          "low is good", "child_injuries", "90284", "upper", OHID, importance=2, topic="the rate of hospital admissions for injuries in children aged 0-14"),
-    Spec("self-harm", "health", "Hospital admissions for self-harm, ages 10-24", "per 100,000 (age-standardised)",
-         "low is good", "fingertips", "90813", "upper", OHID, decimals=1, importance=-1,
+    Spec("self-harm", "health", "Hospital admissions for self-harm, ages 10-24", "per 100,000, age-standardised",
+         "low is good", "fingertips", "90813", "upper", OHID, decimals=1, dated=True,
          note="The latest period in the data held here is old; newer figures are on Fingertips.", topic="the rate of hospital admissions for self-harm at ages 10-24"),
     Spec("gcse", "young-people", "GCSEs in English and maths by age 19", "% of young people", "high is good", "els",
          "gcses-in-english-and-maths|GCSEs in English and Maths", "district", "DfE, via ONS Explore Local Statistics", topic="the share of young people with GCSEs in English and maths by age 19"),
