@@ -254,3 +254,19 @@ def test_dated_series_are_context_not_headlines(rugby):
     assert finding.key not in {f.key for f in rank(bs.one_per_topic(rugby.findings))}
     percent = next(f for f in rugby.findings if f.key == "dental-decay/E07000220")
     assert percent.unit == "%" and "5-year-olds" in percent.topic
+
+
+def test_injury_gradient_against_the_source(mirror):
+    # England by county & UA deprivation decile (IMD2019, 4/23 geography), 2023/24, from
+    # fingertips_child_injuries/la_hospital_admissions_2324.csv.
+    with open(mirror / "fingertips_child_injuries/la_hospital_admissions_2324.csv", encoding="utf-8-sig") as handle:
+        rows = [r for r in csv.DictReader(handle) if r["Area Code"] == "E92000001" and r["Time period"] == "2023/24"
+                and r["Sex"] == "Persons" and r["Category Type"].startswith("County & UA deprivation deciles")]
+    raw = {r["Category"].replace(" (IMD2019)", ""): float(r["Value"]) for r in rows}
+    gradient = c20.injury_gradient(_params("coventry"))
+    table = gradient.table.set_index("decile")
+    assert table.loc[1, "value"] == pytest.approx(raw["Most deprived decile"])
+    assert table.loc[10, "value"] == pytest.approx(raw["Least deprived decile"])
+    ratio = raw["Most deprived decile"] / raw["Least deprived decile"]
+    assert f"{ratio:.1f} times as often" in gradient.title
+    assert gradient.findings[0].kind == "context"

@@ -123,6 +123,7 @@ def child_population(params) -> pd.DataFrame:
 class Gradient:
     table: pd.DataFrame  # decile, value, lower, upper, count, denominator, period
     findings: list[Finding] = field(default_factory=list)
+    title: str = "England: injury admissions of children by deprivation of the council area"
 
 
 def injury_gradient(params) -> Gradient:
@@ -147,7 +148,7 @@ def injury_gradient(params) -> Gradient:
     table = latest[["decile", "inequality", "period", "value", lower, upper, "count", "denominator"]].rename(
         columns={lower: "lower", upper: "upper"}).reset_index(drop=True)
     most, least = table[table["decile"] == 1], table[table["decile"] == 10]
-    findings = []
+    findings, title = [], Gradient.title
     if len(most) and len(least):
         a, b = float(most["value"].iloc[0]), float(least["value"].iloc[0])
         separate = most["lower"].iloc[0] > least["upper"].iloc[0] or most["upper"].iloc[0] < least["lower"].iloc[0]
@@ -161,7 +162,9 @@ def injury_gradient(params) -> Gradient:
                   f"{fmt_num(b)} in the least deprived tenth ({fmt_num(a / b, 2)} times as often"
                   + ("; the intervals do not overlap)." if separate else "; the intervals overlap).")),
         ))
-    return Gradient(table=table, findings=findings)
+        title = (f"England: children in the most deprived tenth of council areas are admitted for injuries "
+                 f"{fmt_num(a / b, 1)} times as often as in the least deprived")
+    return Gradient(table=table, findings=findings, title=title)
 
 
 CYP_AREAS = [
