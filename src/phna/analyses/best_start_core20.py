@@ -136,6 +136,9 @@ def injury_gradient(params) -> Gradient:
     if df.empty:
         return Gradient(table=pd.DataFrame())
     latest = df[df["time_sortable"] == df["time_sortable"].max()].copy()
+    # One breakdown only: OHID republishes the deciles for each boundary year; keep the fullest (then newest).
+    sizes = latest.groupby("category_type").size().sort_index(ascending=False)
+    latest = latest[latest["category_type"] == sizes.idxmax()]
     order = {"Most deprived decile": 1, "Second most deprived decile": 2, "Third more deprived decile": 3,
              "Fourth more deprived decile": 4, "Fifth more deprived decile": 5, "Fifth less deprived decile": 6,
              "Fourth less deprived decile": 7, "Third less deprived decile": 8, "Second least deprived decile": 9,
