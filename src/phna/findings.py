@@ -10,6 +10,7 @@ The ranking rule (the reader issues: "significant differences first, then the la
 significant trends; at most five, one period each"):
 
 1. suppressed records are dropped: a suppressed value never reaches a finding;
+   headline records (a chapter's latest published figure, ``headline=True``) come first;
 2. tier 0: a significant difference from the comparator (better, worse, higher, lower), latest first;
 3. tier 1: inequality gaps and other large differences (``kind`` "gap" or "inequality") that are
    significant or have no test;
@@ -69,6 +70,9 @@ class Finding:
         The label (anchor) of the figure or table behind the finding, for links from message pages.
     suppressed : bool
         True when the value was suppressed; such a record never reaches a page.
+    headline : bool
+        The chapter's headline (its latest published figure): ranked before every other tier, so a chapter
+        leads with its current figure whatever the comparison ("Current first").
     """
 
     key: str
@@ -94,6 +98,7 @@ class Finding:
     evidence: str = ""
     chapter: str = ""
     suppressed: bool = False
+    headline: bool = False
 
     def __post_init__(self):
         if self.source not in COMPARISON_SOURCES:
@@ -122,6 +127,9 @@ class Finding:
 
         return finding_sentence(self)
 
+    def __str__(self) -> str:
+        return self.sentence
+
     def as_record(self) -> dict:
         """A plain dict (for JSON: the runner keeps each chapter's findings for the message pages)."""
         out = {name: getattr(self, name) for name in self.__dataclass_fields__}
@@ -134,6 +142,8 @@ def _missing(value) -> bool:
 
 
 def tier(finding: Finding) -> int:
+    if finding.headline:
+        return -1
     if finding.kind == "trend":
         return 2 if finding.comparison in SIGNIFICANT_TRENDS else 3
     if finding.kind == "context":

@@ -143,3 +143,15 @@ def finding_sentence(finding) -> str:
     if finding.meaning:
         sentence += f" {finding.meaning}"
     return sentence
+
+
+def gap_phrase(value, comparator_value, unit: str = "", decimals: int = 1, more: str = "more",
+               less: str = "less") -> str:
+    """"2.0 years less than", "0.4 years more than", "the same as" (the size of a difference, in words)."""
+    if _missing(value) or _missing(comparator_value):
+        return "not comparable with"
+    difference = round(float(value) - float(comparator_value), decimals)
+    if difference == 0:
+        return "the same as"
+    unit_text = f" {unit}" if unit else ""
+    return f"{fmt_num(abs(difference), decimals)}{unit_text} {more if difference > 0 else less} than"

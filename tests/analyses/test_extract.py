@@ -94,7 +94,7 @@ def test_chapter_uses_the_extract(tmp_path, mirror, monkeypatch):
     path = tmp_path / "extract.csv"
     frame.to_csv(path, index=False)
     ctx = phna.chapter("life-expectancy", place="warwickshire-north", comparators=["E92000001", "E12000005"])
-    result = le.computed(ctx, str(path))
+    result = le.computed(ctx.params, str(path))
     assert result.data_label == "analyst-supplied extract"
     assert result.period == "2021-23"
     assert "analyst-supplied" in result.source
@@ -106,7 +106,7 @@ def test_chapter_uses_the_extract(tmp_path, mirror, monkeypatch):
     assert place.loc["female", "value"] > place.loc["male", "value"]
     assert set(result.table["role"]) == {"place", "comparator", "England"}
     assert "West Midlands" in set(result.table["area_name"])
-    assert any("2021-23" in f for f in result.findings)
+    assert all(f.period == "2021-23" for f in result.findings) and len(result.findings) == 2
 
 
 def test_lsoa_extract_without_england_is_not_compared(tmp_path, mirror, monkeypatch):
@@ -118,8 +118,9 @@ def test_lsoa_extract_without_england_is_not_compared(tmp_path, mirror, monkeypa
     frame = generated_counts(list(ctx.areas.lsoa11), code_column="lsoa11_code", population=400)
     path = tmp_path / "lsoa.csv"
     frame.to_csv(path, index=False)
-    result = le.computed(ctx, str(path))
+    result = le.computed(ctx.params, str(path))
     assert list(result.table["role"].unique()) == ["place"]
     assert (result.table["comparison"] == "not compared").all()
+    assert all(f.comparison == "none" and f.source == "none" for f in result.findings)
     assert any("England" in n for n in result.notes)
-    assert le.gap_by_age(ctx, result).table.empty
+    assert le.gap_by_age(ctx.params, result).table.empty

@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import json
-import os
+import re
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 
-import phna
 from phna.analyses import life_expectancy as le
+from phna.context import ChapterContext
+
+def assert_reader_rules(text: str) -> None:
+    """At most five key findings; no paragraph, bullet or table cell says "not compared" beside a significance word."""
+    box = text[text.index("Key findings"):]
+    bullets = [line for line in box[: box.index(":::")].splitlines() if line.startswith("- ")]
+    assert 1 <= len(bullets) <= 5
+    for block in re.split(r"\n\s*\n|\n- |</tr>|<tr>", text):
+        if "not compared" in block:
+            assert not re.search(r"\b(better|worse|significant(ly)?)\b", block, re.I), block[:300]
+    assert "100 ranked units" not in text and "deaths_extract`" not in text.split("About this chapter")[0]
+
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "analyses" / "life-expectancy.ipynb"
 
@@ -20,8 +30,10 @@ TEMPLATE = Path(__file__).resolve().parents[2] / "analyses" / "life-expectancy.i
 def ctx_for(mirror, monkeypatch):
     monkeypatch.setenv("PHNA_DATA_MIRROR", str(mirror))
 
-    def make(place):
-        return phna.chapter("life-expectancy", place=place, comparators=["E92000001", "E12000005"])
+    def make(place, **kwargs):
+        """The chapter's parameters (analyses take ``ctx.params``, never the context)."""
+        kwargs = {"comparators": ["E92000001", "E12000005"], **kwargs}
+        return ChapterContext("life-expectancy", place=place, **kwargs).params
 
     return make
 
@@ -36,10 +48,12 @@ def test_computed_rugby_sums_spot_checks(ctx_for):
     assert table.loc[("England", "male"), "value"] == pytest.approx(79.5, abs=0.3)
     assert table.loc[("England", "female"), "value"] == pytest.approx(83.2, abs=0.3)
     assert set(table.index.get_level_values("role")) == {"place", "ICB", "comparator", "England"}
-    assert (table["lower_ci"] < table["value"]).all() and (table["value"] < table["upper_ci"]).all()
-    # the finding quotes the table's numbers
+    assert (table["lower_95"] < table["value"]).all() and (table["value"] < table["upper_95"]).all()
+    # the finding quotes the table's numbers, and is never a headline (2014 is context)
     male = table.loc[("place", "male")]
-    assert f"{male['value']:.1f} years (95 % CI {male['lower_ci']:.1f} to {male['upper_ci']:.1f})" in result.findings[-1] + result.findings[0]
+    finding = next(f for f in result.findings if f.sex == "male")
+    assert f"{male['value']:.1f} years (95 % CI {male['lower_95']:.1f} to {male['upper_95']:.1f})" in finding.sentence
+    assert finding.period == "2014" and finding.kind == "context" and not finding.headline
 
 
 def test_two_district_place_is_summed_not_averaged(ctx_for):
@@ -55,15 +69,15 @@ def test_two_district_place_is_summed_not_averaged(ctx_for):
 
 
 def test_gap_by_age_sums_to_gap(ctx_for):
-    ctx = ctx_for("coventry")
-    result = le.computed(ctx)
-    gap = le.gap_by_age(ctx, result)
+    params = ctx_for("coventry")
+    result = le.computed(params)
+    gap = le.gap_by_age(params, result)
     for sex, part in gap.table.groupby("sex"):
         assert part["contribution"].sum() == pytest.approx(part["gap"].iloc[0], abs=1e-6)
         computed = result.table[(result.table["role"] == "place") & (result.table["sex"] == sex)]["value"].iloc[0]
         england = result.table[(result.table["role"] == "England") & (result.table["sex"] == sex)]["value"].iloc[0]
         assert part["gap"].iloc[0] == pytest.approx(computed - england, abs=1e-6)
-    assert len(gap.findings) == 2 and "shorter" in gap.findings[0]
+    assert len(gap.findings) == 2 and "shorter" in gap.findings[0].sentence
 
 
 def test_within_place_msoas_and_sii(ctx_for):
@@ -72,37 +86,26 @@ def test_within_place_msoas_and_sii(ctx_for):
     assert set(result.sii["sex"]) == {"male", "female"}
     # deprivation rank 1 = highest population-weighted IMD score
     male = result.msoas[result.msoas["sex"] == "male"]
-    assert male.sort_values("deprivation_rank")["imd_score"].is_monotonic_decreasing
-    # life expectancy rises with affluence in Rugby: positive SII
+    assert male.sort_values("deprivation_rank")["deprivation_score"].is_monotonic_decreasing
+    # life expectancy rises with affluence in Rugby: positive SII, each MSOA one unit (12 < 50)
     assert (result.sii["sii"] > 0).all()
-    assert (result.sii["sii_lower_ci"] < result.sii["sii"]).all()
-    assert len(result.findings) == 2
+    assert (result.sii["sii_lower_95"] < result.sii["sii"]).all()
+    assert result.units == "MSOAs" and result.deciles.empty
+    assert {f.key for f in result.findings} == {"sii-msoa/male", "sii-msoa/female", "msoa-range/male",
+                                                "msoa-range/female"}
 
 
-def test_msoa_deprivation_is_population_weighted(mirror, monkeypatch):
-    monkeypatch.setenv("PHNA_DATA_MIRROR", str(mirror))
-    from phna import data
-
-    imd = data.imd2019_lsoa()
-    lookup = data.lsoa11_lookup()
-    code = lookup.loc[lookup["district_code"] == "E07000220", "msoa11_code"].iloc[0]
-    lsoas = imd[imd["lsoa11_code"].isin(lookup.loc[lookup["msoa11_code"] == code, "lsoa11_code"])]
-    expected = np.average(lsoas["imd_score"], weights=lsoas["population_mid2015"])
-    got = le.msoa_deprivation([code]).set_index("msoa11_code").loc[code, "imd_score"]
-    assert got == pytest.approx(expected)
-
-
-def test_icb_has_too_many_msoas_for_sii(ctx_for):
-    result = le.within_place(ctx_for("icb"))
-    assert result.sii.empty
-    assert any("at most 100" in n for n in result.notes)
-
-
-def test_published_has_no_intervals_so_not_compared(ctx_for):
+def test_published_uses_ohid_comparison(ctx_for):
     result = le.published(ctx_for("south-warwickshire"))
-    assert set(result.latest["comparison"]) == {"not compared"}
-    assert result.districts == ["Stratford-on-Avon", "Warwick"] or set(result.districts) == {"Stratford-on-Avon", "Warwick"}
-    assert "not tested" in result.findings[0]
+    latest = result.latest.set_index(["area_name", "sex"])
+    # Fingertips 90366, 2023-25: Stratford-on-Avon men 81.7 better; Warwick women 84.1 similar (OHID)
+    assert result.period == "2023-25"
+    assert latest.loc[("Stratford-on-Avon", "male"), "value"] == pytest.approx(81.7)
+    assert latest.loc[("Stratford-on-Avon", "male"), "comparison"] == "better"
+    assert latest.loc[("Warwick", "female"), "compared_with_england"] == "similar (OHID)"
+    assert set(result.districts) == {"Stratford-on-Avon", "Warwick"}
+    assert all(f.source == "OHID" and f.headline for f in result.findings)  # two districts: each a headline
+    assert "as published by OHID" in result.findings[0].sentence
 
 
 def test_healthy_coverage(ctx_for):
@@ -111,7 +114,7 @@ def test_healthy_coverage(ctx_for):
     # ELS SOURCES.md spot check: Coventry 2022-24 male 59.2 (55.9-62.6)
     assert coventry.period == "2022-24"
     assert latest.loc[("E08000026", "male"), "value"] == pytest.approx(59.2)
-    assert latest.loc[("E08000026", "male"), "lower_ci"] == pytest.approx(55.9)
+    assert latest.loc[("E08000026", "male"), "lower_95"] == pytest.approx(55.9)
     rugby = le.healthy(ctx_for("rugby"))
     assert "does not publish" in rugby.coverage
     assert rugby.areas == ["Warwickshire"]
@@ -140,8 +143,8 @@ def test_template_runs(place, tmp_path, mirror, monkeypatch):
                  "msoa-ranked-female", "published-sii-male", "healthy-female"):
         assert (folder / f"life-expectancy-{name}.png").exists(), name
         assert (folder / f"life-expectancy-{name}.csv").exists(), name
-    ctx = phna.chapter("life-expectancy", place=place, comparators=["E92000001", "E12000005"])
-    expected = le.computed(ctx).table
+    params = ChapterContext("life-expectancy", place=place, comparators=["E92000001", "E12000005"]).params
+    expected = le.computed(params).table
     for sex in ("male", "female"):
         csv = pd.read_csv(folder / f"life-expectancy-computed-{sex}.csv")
         want = expected[expected["sex"] == sex]
@@ -152,6 +155,11 @@ def test_template_runs(place, tmp_path, mirror, monkeypatch):
         "".join(o.get("data", {}).get("text/markdown", "")) for c in json.loads(out.read_text())["cells"]
         for o in c.get("outputs", [])
     )
-    place_male = want = expected[(expected["role"] == "place") & (expected["sex"] == "male")].iloc[0]
-    assert f"{place_male['value']:.1f} years (95 % CI {place_male['lower_ci']:.1f} to {place_male['upper_ci']:.1f})" in text
     assert "ONS deaths registered by area of usual residence, 2014" in text
+    assert "the only year with public deaths by age for every district" in text
+    # the key findings lead with the latest published period, never 2014
+    box = text[text.index("Key findings"):]
+    box = box[: box.index(":::")]
+    first = box.split("\n- ")[1]
+    assert "2023-25" in first and "as published by OHID" in first and "2014" not in first
+    assert_reader_rules(text)

@@ -15,12 +15,24 @@ import pytest
 
 import phna
 from phna import data, geography
+from phna.context import ChapterContext
 from phna.analyses import preventable_mortality as pm
 from phna.charts.funnel import funnel_plot
 from phna.charts.scatter import scatter_fit
 from phna.stats import funnel_limits
 
 REPO = Path(__file__).resolve().parents[2]
+def assert_reader_rules(text: str) -> None:
+    """At most five key findings; no paragraph, bullet or table cell says "not compared" beside a significance word."""
+    box = text[text.index("Key findings"):]
+    bullets = [line for line in box[: box.index(":::")].splitlines() if line.startswith("- ")]
+    assert 1 <= len(bullets) <= 5
+    for block in re.split(r"\n\s*\n|\n- |</tr>|<tr>", text):
+        if "not compared" in block:
+            assert not re.search(r"\b(better|worse|significant(ly)?)\b", block, re.I), block[:300]
+    assert "100 ranked units" not in text and "deaths_extract`" not in text.split("About this chapter")[0]
+
+
 TEMPLATE = REPO / "analyses" / "preventable-mortality.ipynb"
 
 
@@ -30,13 +42,14 @@ def _mirror_env(monkeypatch, request):
         monkeypatch.setenv("PHNA_DATA_MIRROR", str(request.getfixturevalue("mirror")))
 
 
-def context(place: str):
-    return phna.chapter("preventable-mortality", place=place, comparators=["E92000001", "E12000005"],
-                        confidence=[0.95, 0.998])
+def context(place: str, **kwargs):
+    """The chapter's parameters for a place (analyses take ``ctx.params``, never the context)."""
+    kwargs = {"comparators": ["E92000001", "E12000005"], "confidence": [0.95, 0.998], **kwargs}
+    return ChapterContext("preventable-mortality", place=place, **kwargs).params
 
 
 # ------------------------------------------------------------------------------ real data, known values
-def test_trend_uses_one_consistent_extract_and_is_not_compared(mirror):
+def test_trend_uses_one_consistent_extract_with_ohid_comparison(mirror):
     result = pm.preventable_trend(context("rugby"))
     t = result.table
     assert t["source_file"].nunique() == 1  # the newest extract only: no step between extracts
@@ -44,10 +57,13 @@ def test_trend_uses_one_consistent_extract_and_is_not_compared(mirror):
     rugby = t[(t["area_code"] == "E07000220") & (t["sex"] == "persons")].set_index("period")["value"]
     assert rugby["2014"] == pytest.approx(128.6) and rugby["2024"] == pytest.approx(139.2)  # Fingertips 93721
     assert set(result.latest["sex"]) == {"persons", "male", "female"}
-    if "compared_to_england" not in data.fingertips(93721).columns:
-        assert set(result.latest["comparison"]) == {"not compared"}
-    assert t[["lower_ci", "upper_ci"]].isna().all().all()
-    assert any("128.6" in f and "139.2" in f for f in result.findings)
+    # OHID's published comparison (Fingertips 93721, 2024: Rugby similar to England) is used and labelled
+    persons = result.latest.set_index("sex").loc["persons"]
+    assert persons["comparison"] == "similar" and persons["comparison_source"] == "OHID"
+    assert persons["compared_with_england"] == "similar (OHID)"
+    assert not {"lower_ci", "upper_ci"} & set(t.columns)  # no empty limit columns
+    trend = next(f for f in result.findings if f.key == "pm-trend/E07000220")
+    assert "128.6" in trend.sentence and "139.2" in trend.sentence and "signific" not in trend.sentence
 
 
 def test_cvd_known_value_and_significance(mirror):
@@ -55,10 +71,12 @@ def test_cvd_known_value_and_significance(mirror):
     row = result.latest.iloc[0]
     # SOURCES.md spot check: Coventry 2022-24 40.3 (35.8-45.2); England 30.2
     assert result.latest_period == "2022-24"
-    assert (round(row["value"], 1), round(row["lower_ci"], 1), round(row["upper_ci"], 1)) == (40.3, 35.8, 45.2)
+    assert (round(row["value"], 1), round(row["lower_95"], 1), round(row["upper_95"], 1)) == (40.3, 35.8, 45.2)
     assert round(row["england"], 1) == 30.2
-    assert row["comparison_england"] == "worse" and row["comparison_E12000005"] == "worse"
-    assert "40.3 per 100,000 (95 % CI 35.8 to 45.2)" in result.findings[0]
+    assert row["comparison"] == "worse" and row["comparison_E12000005"] == "worse"
+    finding = result.findings[0]
+    assert finding.source == "computed" and finding.comparison == "worse"
+    assert "40.3 per 100,000 (95 % CI 35.8 to 45.2)" in finding.sentence
 
 
 def test_dsr_2014_sums_counts_and_agrees_with_ons(mirror):
@@ -78,9 +96,9 @@ def test_dsr_2014_sums_counts_and_agrees_with_ons(mirror):
             assert value == pytest.approx(asmr[(code, sex)], rel=0.002), (code, sex)  # as tests/stats
     eng = t[(t["area_code"] == "E92000001")]
     assert (eng["comparison"] == "benchmark").all()
-    assert {"lower_ci_99_8", "upper_ci_99_8", "comparison_99_8"} <= set(t.columns)
-    assert (t["lower_ci"] < t["value"]).all() and (t["value"] < t["upper_ci"]).all()
-    assert result.findings and "Warwickshire North" in result.findings[0]
+    assert {"lower_99_8", "upper_99_8", "comparison_99_8"} <= set(t.columns)
+    assert (t["lower_95"] < t["value"]).all() and (t["value"] < t["upper_95"]).all()
+    assert result.findings and result.findings[0].area == "Warwickshire North"
 
 
 def test_dsr_2014_coventry_finding_matches_table(mirror):
@@ -88,18 +106,22 @@ def test_dsr_2014_coventry_finding_matches_table(mirror):
     t = result.table
     row = t[(t["role"] == "place") & (t["ages"] == "under 75") & (t["sex"] == "persons")].iloc[0]
     assert row["comparison"] == "worse"
-    assert f"{row['value']:,.0f} per 100,000" in result.findings[0]
-    assert "significantly higher than England's" in result.findings[0]
+    finding = next(f for f in result.findings if f.key == "dsr-2014/under-75")
+    assert f"{row['value']:,.0f} per 100,000" in finding.sentence
+    assert finding.comparison == "worse" and finding.source == "computed" and finding.period == "2014"
+    assert "worse than England" in finding.sentence and "not compared" not in finding.sentence
     assert (t["area_code"] == "place:coventry").sum() == 6  # 3 sexes x 2 age groups
     assert "district" not in set(t["role"])  # a one-district place is not repeated as its district
 
 
 def test_small_counts_are_suppressed():
-    bands = pm.stats.ESP2013_ONS.index
+    bands = phna.stats.ESP2013_ONS.index
     counts = pd.DataFrame({"area_code": "X", "sex": "persons", "age_start": bands, "deaths": 0,
                            "population": 1000})
     counts.loc[counts["age_start"] == 70, "deaths"] = 5
-    out = pm._dsr_table(counts, [0.95, 0.998], "under 75")
+    from phna.analyses.pm_rates import _dsr_table
+
+    out = _dsr_table(counts, [0.95, 0.998], "under 75")
     assert out["suppressed"].iloc[0] and np.isnan(out["value"].iloc[0])
     assert "10" in str(out["reason"].iloc[0])
 
@@ -107,13 +129,15 @@ def test_small_counts_are_suppressed():
 def test_funnel_all_english_districts(mirror):
     result = pm.funnel_2014(context("south-warwickshire"))
     p = result.points
-    assert len(p) == 325 and p["area_code"].str[:3].isin(pm.DISTRICT_PREFIXES).all()
+    from phna.analyses.pm_rates import DISTRICT_PREFIXES
+
+    assert len(p) == 325 and p["area_code"].str[:3].isin(DISTRICT_PREFIXES).all()
     assert set(p.loc[p["in_place"], "area_code"]) == {"E07000221", "E07000222"}
     assert 300 < result.baseline < 370
     assert set(p["significance"]) <= {"High (0.001)", "High (0.025)", "Low (0.001)", "Low (0.025)", "Not significant"}
     # the derived population equals 100,000 x deaths / DSR
     np.testing.assert_allclose(p["population_derived"], 1e5 * p["deaths"] / p["value"])
-    assert sum("Stratford-on-Avon" in f or "Warwick" in f for f in result.findings) == 2
+    assert {f.area for f in result.findings} == {"Stratford-on-Avon", "Warwick"}
     with pytest.raises(ValueError):
         pm.funnel_2014(context("rugby"), ages="under 65")
 
@@ -128,17 +152,9 @@ def test_msoa_smr_outliers_defined_by_prediction_limit(mirror):
     assert list(result.outliers["msoa11_code"]) == list(place.loc[place["outlier"], "msoa11_code"])
     assert result.model["slope"] > 0 and result.model["r2_ols"] > 0.5
     assert 0.01 < m["outlier"].mean() < 0.05  # about 2.5 % above a 95 % prediction limit nationally
-    for _, r in result.outliers.iterrows():
-        assert r["msoa_name"] in result.findings[-1]
-
-
-def test_msoa_deprivation_is_population_weighted(mirror):
-    dep = pm.msoa_deprivation().set_index("msoa11_code")
-    imd = data.imd2019_lsoa().merge(data.lsoa11_lookup()[["lsoa11_code", "msoa11_code"]], on="lsoa11_code")
-    one = imd[imd["msoa11_code"] == "E02001973"]
-    expected = (one["imd_score"] * one["population_mid2015"]).sum() / one["population_mid2015"].sum()
-    assert dep.loc["E02001973", "imd_score"] == pytest.approx(expected)
-    assert len(dep) == 6791
+    outliers = next(f for f in result.findings if f.key == "msoa-smr/outliers")
+    for _, r in result.outliers.head(5).iterrows():
+        assert r["msoa_name"] in outliers.sentence
 
 
 def test_lsoa_place_degrades_with_messages(mirror):
@@ -146,7 +162,8 @@ def test_lsoa_place_degrades_with_messages(mirror):
     place = SimpleNamespace(slug="bit-of-rugby", name="Part of Rugby", kind="lsoas", districts=(), lsoas=lsoas,
                             comparators=("E92000001",), icb_code=None)
     ctx = SimpleNamespace(place=place, name=place.name, areas=geography.place_areas(place),
-                          comparators=["E92000001", "E12000005"], confidence=[0.95, 0.998])
+                          comparators=("E92000001", "E12000005"), confidence=(0.95, 0.998), level=0.95,
+                          select_period=lambda periods, what, strict=True: max(periods))
     trend = pm.preventable_trend(ctx)
     assert trend.table.empty and "small areas" in trend.message
     assert pm.preventable_cvd(ctx).table.empty
@@ -162,7 +179,7 @@ def test_fit_recovers_a_known_line():
     pop = rng.integers(5000, 12000, 3000)
     mean = 40 + 3 * x
     y = rng.normal(mean, np.sqrt(mean / pop * 8000))
-    df = pd.DataFrame({"imd_score": x, "smr": y, "population": pop})
+    df = pd.DataFrame({"deprivation_score": x, "smr": y, "population": pop})
     areas, fit, info = pm.fit_smr_deprivation(df)
     assert info["slope"] == pytest.approx(3, abs=0.05) and info["intercept"] == pytest.approx(40, abs=1)
     assert (fit["lower"] <= fit["fit"]).all() and (fit["fit"] <= fit["upper"]).all()
@@ -212,20 +229,25 @@ def test_template_runs(place, tmp_path, mirror, monkeypatch):
                  "cancer-trend", "dsr-2014-under75", "funnel-2014-under75", "msoa-smr-deprivation"):
         assert (folder / f"preventable-mortality-{name}.png").is_file(), name
         assert (folder / f"preventable-mortality-{name}.csv").is_file(), name
-    ctx = context(place)
+    params = context(place)
     # the CSV behind the chart is exactly the analysis table
     csv = pd.read_csv(folder / "preventable-mortality-dsr-2014.csv")
-    table = pm.dsr_2014(ctx).table
+    table = pm.dsr_2014(params).table
     np.testing.assert_allclose(csv["value"].to_numpy(), table["value"].to_numpy())
     np.testing.assert_array_equal(csv["deaths"].to_numpy(), table["deaths"].to_numpy())
     funnel_csv = pd.read_csv(folder / "preventable-mortality-funnel-2014-under75.csv")
-    assert len(funnel_csv) == 325 and funnel_csv["in_place"].sum() == len(ctx.place.districts)
+    assert len(funnel_csv) == 325 and funnel_csv["in_place"].sum() == len(params.place.districts)
     # findings at the top carry the table's numbers
     nb = json.loads(out.read_text())
     text = "".join(o.get("data", {}).get("text/markdown", "") if isinstance(o.get("data", {}).get("text/markdown", ""), str)
                    else "".join(o["data"]["text/markdown"])
                    for c in nb["cells"] if c["cell_type"] == "code" for o in c.get("outputs", []))
     assert "Key findings" in text
-    row = table[(table["role"] == "place") & (table["ages"] == "under 75") & (table["sex"] == "persons")].iloc[0]
-    assert f"{row['value']:,.0f} per 100,000" in text
+    # the first key finding is the latest published rate of the place's (first) district, with OHID's comparison
+    first = pm.preventable_trend(params).latest
+    first = first[first["sex"] == "persons"].iloc[0]
+    box = text[text.index("Key findings"):]
+    assert box.index(f"{first['value']:.1f} per 100,000 in 2024") < box.index(":::")
+    assert "as published by OHID" in box[: box.index(":::")]
+    assert_reader_rules(text)
     assert re.search(r"About this chapter", text)
