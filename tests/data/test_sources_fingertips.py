@@ -35,6 +35,23 @@ def test_endpoints_are_the_api_csv_endpoint_per_area_type():
         assert wanted in ids
 
 
+def test_every_fingertips_indicator_the_chapters_read_is_refreshed():
+    import re
+    from pathlib import Path
+
+    import phna.analyses
+
+    read = set()
+    for path in Path(phna.analyses.__file__).parent.glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        read |= set(re.findall(r'"fingertips",\s*"(\d+)"', text)) | set(re.findall(r"fingertips\((\d+)\)", text))
+        if "child_injuries()" in text:
+            read.add("90284")
+    assert len(read) >= 20 and "90366" in read
+    missing = read - set(ft_source.indicator_ids())
+    assert not missing, f"indicators read by the chapters but not refreshed from Fingertips: {sorted(missing)}"
+
+
 def test_stacked_responses_read_with_limits_counts_and_comparisons(mirror, tmp_path):
     with PublisherServer() as server:
         serve_life_expectancy(server, mirror)
