@@ -34,10 +34,15 @@ GROUPS: dict[str, dict[str, Any]] = {
                     repository="humaniverse/geographr", period="see title"),
     "imd2019": dict(publisher="Ministry of Housing, Communities and Local Government (MHCLG)",
                     url="https://www.gov.uk/government/statistics/english-indices-of-deprivation-2019",
-                    licence=OGL, period="IoD2019 (indicators mostly 2015-2017)", published="2019-09-26"),
+                    licence=OGL, period="IoD2019 (indicators mostly 2015-2017)", published="2019-09-26",
+                    # MHCLG's File 7 (all scores, ranks, deciles and denominators) holds every column of these files.
+                    endpoint="https://assets.publishing.service.gov.uk/government/uploads/system/uploads/attachment_data/"
+                             "file/845345/File_7_-_All_IoD2019_Scores__Ranks__Deciles_and_Population_Denominators_3.csv"),
     "iod2025": dict(publisher="Ministry of Housing, Communities and Local Government (MHCLG), via humaniverse/IMD",
                     url="https://www.gov.uk/government/statistics/english-indices-of-deprivation-2025",
-                    licence=OGL, period="IoD2025", repository="humaniverse/IMD"),
+                    licence=OGL, period="IoD2025", repository="humaniverse/IMD",
+                    endpoint="https://assets.publishing.service.gov.uk/media/691ded56d140bbbaa59a2a7d/"
+                             "File_7_IoD2025_All_Ranks_Scores_Deciles_Population_Denominators.csv"),
     "population": dict(publisher="Office for National Statistics",
                        url="https://www.ons.gov.uk/peoplepopulationandcommunity/populationandmigration/populationestimates",
                        licence=OGL),

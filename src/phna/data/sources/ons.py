@@ -7,9 +7,9 @@ this adapter takes the live branch::
     https://raw.githubusercontent.com/ONSdigital/explore-local-statistics-data/main/<dataset>/<dataset>.csv
 
 The file replaces the catalogued one at the same path in the vintage, so :func:`phna.data.els` reads it unchanged
-once the catalogue is regenerated from the vintage. ONS mid-year population estimates and the MHCLG Indices of
-Deprivation are published as spreadsheets that the mirror reshaped; their endpoints are recorded in the
-catalogue (``endpoint``) but they are not refreshed automatically.
+once the catalogue is regenerated from the vintage. ONS mid-year population estimates (spreadsheets the mirror
+reshaped) and the MHCLG Indices of Deprivation (File 7, whose endpoint the catalogue records) are not refreshed
+automatically: a new edition of either is a new catalogue entry, made deliberately.
 """
 
 from __future__ import annotations
