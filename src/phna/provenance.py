@@ -1,6 +1,8 @@
 """Run provenance: what a chapter read and which library code it ran, recorded inside its output.
 
-The data layer calls :func:`note_source` whenever it opens a catalogued file. At the end of a chapter,
+The data layer calls :func:`note_source` whenever it opens a catalogued file, and any reader of a file that is
+not in the catalogue (an analyst's extract, a hand-written table such as ``data/plus_groups.yaml``) calls
+:func:`note_file`, which records the file by the hash of its content. At the end of a chapter,
 :func:`record` displays an "About this chapter" note (parameters, run time, sources with checksums,
 library version) and attaches the same facts as output metadata, which the runner reads to decide when
 the chapter must be re-run (see :mod:`phna.build.cache`).
@@ -9,10 +11,13 @@ the chapter must be re-run (see :mod:`phna.build.cache`).
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 import sys
+from pathlib import Path
 from typing import Any, Mapping
 
 _SOURCES_READ: set[str] = set()
+_FILES_READ: dict[str, str] = {}
 
 
 def note_source(source_id: str) -> None:
@@ -22,6 +27,28 @@ def note_source(source_id: str) -> None:
 
 def sources_read() -> list[str]:
     return sorted(_SOURCES_READ)
+
+
+def note_file(path: str | Path) -> None:
+    """Record that a file outside the catalogue was read, with the SHA-256 of its content.
+
+    The file is named relative to the project's root when it is inside it (so the record, and the cache key
+    built from it, is the same in every checkout), else by its absolute path (an extract kept outside the
+    repository). A missing file is not recorded: reading it fails anyway.
+    """
+    from phna import paths
+
+    path = Path(path).resolve()
+    if not path.is_file():
+        return
+    root = paths.repo_root()
+    name = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+    _FILES_READ[name] = hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def files_read() -> dict[str, str]:
+    """Files outside the catalogue read in this process: name → SHA-256 of their content."""
+    return dict(sorted(_FILES_READ.items()))
 
 
 def library_modules() -> list[str]:
@@ -35,6 +62,7 @@ def collect(parameters: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "parameters": dict(parameters),
         "sources": sources_read(),
+        "files": files_read(),
         "modules": library_modules(),
         "phna_version": __version__,
         "run_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
