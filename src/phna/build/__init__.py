@@ -48,13 +48,15 @@ def _log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def _place_entry(place: Place) -> dict[str, Any]:
-    """A place as the pages read it (no machine paths)."""
-    return {
+def _place_entry(place: Place, *, own: bool = True) -> dict[str, Any]:
+    """A place as a page reads it: what it is and where; for the page's own place, its parameters too."""
+    entry: dict[str, Any] = {
         "slug": place.slug, "name": place.name, "kind": place.kind, "districts": list(place.districts),
-        "lsoas": list(place.lsoas), "description": place.description, "comparators": list(place.comparators),
-        "parameters": dict(place.parameters),
+        "lsoas": list(place.lsoas), "description": place.description,
     }  # fmt: skip
+    if own:
+        entry.update(comparators=list(place.comparators), parameters=dict(place.parameters))
+    return entry
 
 
 def config_entries(config: Config, chapter: Chapter, place: Place) -> dict[str, Any]:
@@ -66,7 +68,7 @@ def config_entries(config: Config, chapter: Chapter, place: Place) -> dict[str, 
         "icb": {"code": config.icb_code, "name": config.icb_name},
     }
     if chapter in config.icb_pages and chapter.scope == "icb":
-        entries["places"] = [_place_entry(p) for p in config.places]
+        entries["places"] = [_place_entry(p, own=False) for p in config.places]
         entries["plus_groups"] = [dict(g) for g in config.plus_groups]
     return entries
 
