@@ -84,7 +84,8 @@ def run_jobs(
                     done += 1
                     result = run.result()
                     try:
-                        on_done(result, done)
+                        with deferred_interrupt():  # a finished run enters the store whole, or not at all
+                            on_done(result, done)
                     except ChapterFailed as exc:  # e.g. a run that wrote a file with the wrong name
                         result.error = str(exc)
                     if result.error:
