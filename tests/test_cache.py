@@ -68,8 +68,11 @@ def test_library_change_is_detected(job, tmp_path, monkeypatch):
     manifest = cache.Manifest(tmp_path / "manifest.json")
     record(job, manifest, {"modules": ["phna.stats.dsr"], "sources": []}, {}, tmp_path)
     assert reason(job, manifest, {}, tmp_path) is None
-    monkeypatch.setattr(cache, "module_hash", lambda name: "different")
+    original = cache.module_hash
+    monkeypatch.setattr(cache, "module_hash", lambda name: "different" if name == "phna.stats.dsr" else original(name))
     assert reason(job, manifest, {}, tmp_path) == "library changed: phna.stats.dsr"
+    monkeypatch.setattr(cache, "module_hash", lambda name: "different" if name == cache.TITLES_MODULE else original(name))
+    assert reason(job, manifest, {}, tmp_path) == "library changed: phna.build.titles"  # the runner titles pages
 
 
 def test_a_file_read_outside_the_catalogue_is_followed_by_content(job, tmp_path, monkeypatch):

@@ -6,7 +6,7 @@ A page's key is a hash of its *fingerprint*, built from content only, never from
 - its resolved parameters (no configuration path: the kernel finds the configuration through ``PHNA_CONFIG``);
 - the configuration entries the page reads (its place with its districts or LSOAs, its chapter entry, the
   ICB; a page run once for the ICB also reads every place and the PLUS groups, because it lists them);
-- the source of every ``phna`` module the run imported;
+- the source of every ``phna`` module the run imported (and of :mod:`phna.build.titles`, which titles the page);
 - the catalogue checksum of every catalogued file it read, and the content hash of every other file it read
   (analysts' extracts, hand-written tables), as recorded by :mod:`phna.provenance`.
 
@@ -24,6 +24,9 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from phna.build.execute import Job, dumps_parameters
+
+#: The runner titles each stored page for its place, so that code is part of every page too.
+TITLES_MODULE = "phna.build.titles"
 
 
 def sha256_file(path: Path) -> str:
@@ -60,7 +63,7 @@ def fingerprint(
         "template": sha256_file(job.template),
         "parameters": dumps_parameters(job.parameters),
         "config": json.dumps(job.config_entries, sort_keys=True, default=str),
-        "modules": {m: module_hash(m) for m in sorted(provenance.get("modules", []))},
+        "modules": {m: module_hash(m) for m in sorted({*provenance.get("modules", []), TITLES_MODULE})},
         "sources": {s: source_checksums.get(s, "unknown") for s in sorted(provenance.get("sources", []))},
         "files": file_hashes(provenance.get("files", {}), root),
     }
