@@ -162,3 +162,33 @@ def test_pages_of_places_and_chapters_no_longer_configured_are_stale(tmp_path):
         "icb/retired.ipynb", "icb/data/retired-table.csv", "icb/heat/atlantis.ipynb",
         "icb/heat/data/heat-atlantis-table.csv",
     }  # fmt: skip
+
+
+def test_runs_enter_the_store_whole_and_are_installed_from_it(job, tmp_path):
+    from phna.build.store import Installed, Store, install
+    from phna.errors import ChapterFailed
+
+    runs, installed = Store(tmp_path / ".phna" / "store"), Installed(tmp_path / ".phna" / "installed.json")
+    job.staging_dir = tmp_path / ".phna" / "runs" / "t--rugby"
+
+    def finish(text: str, data_file: str = "t-table.csv") -> None:
+        (job.work_dir / "data").mkdir(parents=True)
+        (job.work_dir / "t.ipynb").write_text(text)
+        (job.work_dir / "data" / data_file).write_text(text)
+
+    finish("first")
+    runs.put(job, "k1", {"run_at": "1"})
+    assert runs.has("k1") and not job.staging_dir.exists()
+    job.key = "k1"
+    assert install(job, runs, installed, "t/rugby")
+    assert job.target.read_text() == "first" and (job.target_dir / "data" / "t-table.csv").read_text() == "first"
+    assert not install(job, runs, installed, "t/rugby")  # already there
+    finish("forced")  # the same inputs run again (--force): same key, new copy
+    runs.put(job, "k1", {"run_at": "2"})
+    assert install(job, runs, installed, "t/rugby", again=True) and job.target.read_text() == "forced"
+    finish("bad", data_file="other-table.csv")
+    with pytest.raises(ChapterFailed, match="must be named t-"):
+        runs.put(job, "k2", {})
+    assert not runs.has("k2")
+    runs.keep_only({"k1"})
+    assert [p.name for p in runs.path.iterdir()] == ["k1"]

@@ -218,8 +218,9 @@ def _install(root: Path, config: Config, jobs: Sequence[Job], manifest: cache.Ma
              report: BuildReport, log) -> None:  # fmt: skip
     """Install every planned page from the store; remove pages of places and chapters no longer configured."""
     installed = store.Installed(root / ".phna" / "installed.json")
+    ran = {label for label, _, _ in report.executed}
     for job in jobs:
-        if store.install(job, runs, installed, manifest.job_id(job)):
+        if store.install(job, runs, installed, manifest.job_id(job), again=job.label in ran):
             report.installed.append(job.label)
     stale = store.stale_pages(root, config)
     if stale:

@@ -101,9 +101,10 @@ def remove_outputs(job: Job) -> None:
             old.unlink()
 
 
-def install(job: Job, store: Store, installed: Installed, job_id: str) -> bool:
-    """Copy a page's stored run into ``book/`` unless it is there already; True when something was copied."""
-    if installed.keys.get(job_id) == job.key and job.target.is_file():
+def install(job: Job, store: Store, installed: Installed, job_id: str, again: bool = False) -> bool:
+    """Copy a page's stored run into ``book/`` unless it is there already (or ``again``: it ran again with the
+    same key, as ``--force`` does); True when something was copied."""
+    if not again and installed.keys.get(job_id) == job.key and job.target.is_file():
         return False
     source = store.out(job.key)
     remove_outputs(job)
