@@ -99,8 +99,8 @@ def run_jobs(
         log(
             "Interrupted: "
             + (f"stopped {', '.join(stopping)}; " if stopping else "")
-            + f"started nothing new ({len(queue)} not started). book/ and _build/ were not changed. "
-            + (f"The {done} finished run(s) are kept and the next build reuses them." if done else "")
+            + f"started nothing new ({len(queue)} not started). book/ and _build/ were not changed."
+            + (f" The {done} finished run(s) are kept and the next build reuses them." if done else "")
         )
         raise
 
