@@ -158,7 +158,7 @@ def start(job: Job, config_path: Path) -> Running:
     return Running(job, process, time.perf_counter())
 
 
-def stop(runs: Sequence[Running], grace: float = 2.0) -> None:
+def stop(runs: Sequence[Running], grace: float = 1.0) -> None:
     """Stop runs and every process under them (a kernel runs in a session of its own): SIGTERM, then SIGKILL."""
     try:
         import psutil
