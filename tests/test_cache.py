@@ -192,3 +192,13 @@ def test_runs_enter_the_store_whole_and_are_installed_from_it(job, tmp_path):
     assert not runs.has("k2")
     runs.keep_only({"k1"})
     assert [p.name for p in runs.path.iterdir()] == ["k1"]
+
+
+def test_the_hand_written_plus_groups_table_is_recorded_when_read(monkeypatch):
+    from phna import provenance
+    from phna.analyses import core20
+
+    monkeypatch.setattr(provenance, "_FILES_READ", {})
+    core20.load_plus_file()
+    table = Path(__file__).resolve().parents[1] / "data" / "plus_groups.yaml"
+    assert provenance.files_read() == {"data/plus_groups.yaml": cache.sha256_file(table)}
