@@ -228,10 +228,14 @@ def test_ctrl_c_stops_a_forced_build_within_5_seconds_and_changes_nothing(book):
         log.append(line)
         if "queued" in line:
             break
+    probe = book / ".phna" / "runs" / "probe--rugby" / "work"
+    deadline = time.monotonic() + 120  # a loaded machine starts kernels slowly
+    while not (running := _kernels_of(book, probe)) and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.5)
     time.sleep(max(0.0, 10 - (time.monotonic() - started)))
     assert process.poll() is None, "".join(log)
+    assert running, "the slow chapter's kernel should be running now"
     running = _kernels_of(book)
-    assert running, "the slow chapters should be running now"
     interrupted = time.monotonic()
     process.send_signal(signal.SIGINT)
     try:
@@ -252,14 +256,16 @@ def test_ctrl_c_stops_a_forced_build_within_5_seconds_and_changes_nothing(book):
     assert "0 chapter run(s) to do" in build(book, "--place", "rugby").stderr
 
 
-def _kernels_of(root: Path) -> list:
-    """The processes (runs and kernels) working for the build in ``root``."""
+def _kernels_of(root: Path, cwd: Path | None = None) -> list:
+    """The kernels working for the build in ``root`` (only the one working in ``cwd`` when given)."""
     psutil = pytest.importorskip("psutil")
     found = []
     for process in psutil.process_iter(["environ"]):
         try:
-            if (process.info["environ"] or {}).get("PHNA_ROOT") == str(root) and "ipykernel" in " ".join(
-                process.cmdline()
+            if (
+                (process.info["environ"] or {}).get("PHNA_ROOT") == str(root)
+                and "ipykernel" in " ".join(process.cmdline())
+                and (cwd is None or Path(process.cwd()) == cwd)
             ):
                 found.append(process)
         except (psutil.NoSuchProcess, psutil.AccessDenied):
