@@ -93,7 +93,8 @@ def read_columns(path: str | Path, fmt: str, header_row: int = 0) -> list[str]:
     Parameters
     ----------
     path : path of the file.
-    fmt : catalogue ``format``: ``csv``, ``csv;`` (semicolon-separated), ``geojson``, ``topojson``, ``json``, ``text``.
+    fmt : catalogue ``format``: ``csv``, ``csv;`` (semicolon-separated), ``geojson``, ``topojson``, ``json``, ``text``,
+        ``xlsx`` (a workbook: its "columns" are its sheet names).
     header_row : 0-based line of the header in CSV files with title lines above the table.
     """
     path = Path(path)
@@ -114,6 +115,14 @@ def read_columns(path: str | Path, fmt: str, header_row: int = 0) -> list[str]:
         if not features:
             raise DataError(f"{path}: GeoJSON has no features")
         return list(features[0].get("properties", {}).keys())
+    if fmt == "xlsx":
+        import openpyxl
+
+        workbook = openpyxl.load_workbook(path, read_only=True)
+        try:
+            return list(workbook.sheetnames)
+        finally:
+            workbook.close()
     if fmt in ("json", "topojson"):
         with path.open(encoding="utf-8-sig") as handle:
             doc = json.load(handle)
