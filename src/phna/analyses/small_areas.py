@@ -1,0 +1,83 @@
+"""Small areas (2011 LSOAs) by the chosen deprivation index, and confidence limits in the book's convention.
+
+Pages that count people use ONS's mid-2019 populations of 2011 LSOAs (the only small-area populations by age
+in the book's data). To rank those same small areas by IMD 2025, which is published for 2021 LSOAs, each 2011
+LSOA takes the IMD 2025 values of the 2021 LSOA(s) it became (ONS best-fit lookup): the mean score, and the
+median decile rounded towards more deprived. This is the rule :func:`phna.geography.msoa_deprivation` uses
+for scores, so MSOA and LSOA rankings agree.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+import pandas as pd
+
+from phna import data, stats
+from phna.parameters import DEPRIVATION_INDICES, limit_columns
+
+#: How each index is named on pages.
+INDEX_LABELS = {"imd2019": "IMD 2019", "iod2025": "IMD 2025"}
+SCORES = ("imd_score", "income_score", "employment_score")
+
+
+@functools.lru_cache(maxsize=2)
+def _lsoa11_deprivation(index: str) -> pd.DataFrame:
+    imd = data.imd2019_lsoa()
+    if index == "imd2019":
+        return imd[["lsoa11_code", "imd_decile", *SCORES]].reset_index(drop=True)
+    pairs = data.lsoa11_lsoa21_lookup()[["lsoa11_code", "lsoa21_code"]]
+    iod = data.iod2025_lsoa()[["lsoa21_code", "imd_decile", *SCORES]]
+    merged = pairs.merge(iod, on="lsoa21_code", how="inner")
+    out = merged.groupby("lsoa11_code").agg(
+        imd_decile=("imd_decile", lambda s: int(np.floor(s.median()))),
+        **{score: (score, "mean") for score in SCORES},
+    ).reset_index()
+    return out
+
+
+def lsoa11_deprivation(index: str = "imd2019", codes=None) -> pd.DataFrame:
+    """Deprivation decile and scores of 2011 LSOAs by either index.
+
+    Parameters
+    ----------
+    index : {"imd2019", "iod2025"}
+    codes : iterable of LSOA 2011 codes, optional
+        Keep only these (in the order given; codes the index does not cover are dropped).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``lsoa11_code, imd_decile`` (national decile, 1 = most deprived), ``imd_score``, ``income_score``,
+        ``employment_score`` (proportions of residents deprived).
+    """
+    if index not in DEPRIVATION_INDICES:
+        raise ValueError(f"deprivation index must be one of {', '.join(DEPRIVATION_INDICES)}, not {index!r}")
+    out = _lsoa11_deprivation(index).copy()
+    if codes is not None:
+        wanted = list(dict.fromkeys(codes))
+        out = out.set_index("lsoa11_code").reindex(wanted).dropna(subset=["imd_decile"]).reset_index()
+        out["imd_decile"] = out["imd_decile"].astype(int)
+    return out
+
+
+def wilson(x: int, n: int, levels) -> dict[str, float]:
+    """A proportion (%) with Wilson limits (%) at each confidence level, in ``lower_95``/``upper_95`` columns."""
+    out: dict[str, float] = {}
+    for level in levels:
+        row = stats.proportion(pd.DataFrame({"x": [x], "n": [n]}), x="x", n="n", confidence=level,
+                               multiplier=100).iloc[0]
+        lower, upper = limit_columns(level)
+        out["value"] = float(row["value"])
+        out[lower], out[upper] = float(row["lowercl"]), float(row["uppercl"])
+    return out
+
+
+def compare_with(value_lower: float, value_upper: float, benchmark: float) -> str:
+    """"higher", "lower" or "similar": the benchmark outside or inside the interval (Fingertips method)."""
+    if value_lower > benchmark:
+        return "higher"
+    if value_upper < benchmark:
+        return "lower"
+    return "similar"
