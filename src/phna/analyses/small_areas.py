@@ -81,3 +81,32 @@ def compare_with(value_lower: float, value_upper: float, benchmark: float) -> st
     if value_upper < benchmark:
         return "lower"
     return "similar"
+
+
+def lsoa_population(lsoa11_codes) -> tuple[pd.Series, str]:
+    """Persons per LSOA (2011): ONS mid-2019 estimates where the data have every LSOA, else IoD mid-2015.
+
+    Returns the populations (indexed by ``lsoa11_code``) and a phrase naming the basis.
+    """
+    codes = list(dict.fromkeys(lsoa11_codes))
+    totals = data.lsoa_population_2019().groupby("lsoa11_code")["population"].sum()
+    if set(codes) <= set(totals.index):
+        return totals.reindex(codes).astype("int64"), "ONS mid-2019 small-area population estimates"
+    imd = data.imd2019_lsoa().set_index("lsoa11_code")["population_mid2015"]
+    return imd.reindex(codes).astype("int64"), "IoD 2019 mid-2015 population denominators"
+
+
+def place_lsoas(params) -> pd.DataFrame:
+    """The place's 2011 LSOAs with their national decile by the chosen index and their population.
+
+    Returns ``lsoa_code, imd_decile, imd_score, population``; ``attrs["population_basis"]`` names the
+    population used.
+    """
+    deciles = lsoa11_deprivation(params.deprivation_index, params.areas.lsoa11)
+    population, basis = lsoa_population(deciles["lsoa11_code"])
+    out = pd.DataFrame({"lsoa_code": deciles["lsoa11_code"], "imd_decile": deciles["imd_decile"].astype(int),
+                        "imd_score": deciles["imd_score"],
+                        "population": deciles["lsoa11_code"].map(population).astype("int64")})
+    out = out.sort_values("imd_score", ascending=False, ignore_index=True)
+    out.attrs["population_basis"] = basis
+    return out
