@@ -103,3 +103,14 @@ def allocation_chart(long: pd.DataFrame, *, title: str, xlabel: str, per_head: b
     ax.legend(loc="upper right")
     ax.set_title(title)
     return fig
+
+
+def gradient_chart(points: pd.DataFrame, fits: pd.DataFrame, *, title: str, place_label: str, index_label: str):
+    """Life expectancy against the neighbourhood deprivation score of the chosen index (see
+    :func:`phna.charts.spine.gradient_chart`), with the index named on the horizontal axes."""
+    from phna.charts import spine
+
+    fig = spine.gradient_chart(points, fits, title=title, place_label=place_label)
+    for ax in fig.axes:
+        ax.set_xlabel(f"Neighbourhood {index_label} score\n(higher = more deprived)")
+    return fig
