@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from phna import data
+from phna import data, geography
 from phna.analyses.small_areas import INDEX_LABELS, compare_with, wilson
 from phna.findings import Finding
 from phna.geography import ENGLAND
@@ -66,17 +66,17 @@ def population(params, year: int | None = None) -> PopulationResult:
     if year is None:
         years = DISTRICT_ESTIMATE_YEARS if place.districts else (str(SMALL_AREA_YEAR),)
         year = int(params.select_period(years, "ONS mid-year population estimates"))
+    # Counts of the place's districts (or small areas) are summed through the one place-aware sum, which
+    # refuses an incomplete set of areas.
     if place.districts:
         pop = _district_estimates(year)
-        place_rows = pop[pop["area_code"].isin(place.districts)]
-        missing = sorted(set(place.districts) - set(place_rows["area_code"]))
-        if missing:
-            raise data.DataError(f"mid-{year} population estimates have no rows for {', '.join(missing)}")
+        place_rows = geography.aggregate_counts(pop, place, code_col="area_code", value_cols=["population"],
+                                                by=["sex", "age"], level="districts")
         england = pop[pop["area_code"] == ENGLAND]
     else:
         year = SMALL_AREA_YEAR
-        lsoa = data.lsoa_population_2019()
-        place_rows = lsoa[lsoa["lsoa11_code"].isin(params.areas.lsoa11)]
+        place_rows = geography.aggregate_counts(data.lsoa_population_2019(), place, code_col="lsoa11_code",
+                                                value_cols=["population"], by=["sex", "age"], level="lsoa11")
         england = data.population_single_year(SMALL_AREA_YEAR)
         england = england[england["area_code"] == ENGLAND]
 

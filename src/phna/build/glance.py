@@ -19,6 +19,7 @@ import pandas as pd
 
 from phna.build.toc import place_dir
 from phna.config import Config
+from phna.geography import ENGLAND
 from phna.wording import fmt_int, fmt_num, fmt_pct
 
 #: The chapter tables of the latest published period, first existing file wins.
@@ -76,7 +77,7 @@ def _latest_cell(frame: pd.DataFrame | None, sex: str, decimals: int) -> tuple[s
     if "role" in rows.columns:
         rows = rows[rows["role"].astype(str).str.contains("place")]
     else:
-        rows = rows[rows["area_code"].astype(str) != "E92000001"]
+        rows = rows[rows["area_code"].astype(str) != ENGLAND]
     if rows.empty:
         return "–", False
     period = sorted(rows["period"].astype(str))[-1]
