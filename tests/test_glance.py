@@ -57,8 +57,12 @@ def test_latest_published_figures_with_periods_and_ohid_comparison(tmp_path, con
         folder / "preventable-mortality-dsr-2014-under75.csv", index=False)
     text = at_a_glance(tmp_path, config)
     rugby = _row(text, "Rugby")
-    assert rugby == ("| Rugby | 116,436 (mid-2023) | 3.8 % (mid-2019 populations) | 79.4 (worse), 2023-25 "
-                     "| 83.8, 2023-25 | 139 (similar), 2024 |")
+    assert rugby == "| Rugby | 116,436 | 3.8 % | 79.4 (worse) | 83.8 | 139 (similar) |"
+    # one period per column, shared by every place: stated in the heading
+    assert text.splitlines()[0] == (
+        "| place | population, mid-2023 | living in Core20 areas, mid-2019 populations "
+        "| life expectancy at birth, males (years), 2023-25 | life expectancy at birth, females (years), 2023-25 "
+        "| deaths under 75 from preventable causes, per 100,000, 2024 |")
     assert "2014" not in text and "80.5" not in text and "305" not in text
     assert "as published by OHID" in text
     assert _row(text, "Coventry") == "| Coventry | – | – | – | – | – |"
@@ -76,17 +80,27 @@ def test_two_districts_are_named_and_the_icb_shows_its_range(tmp_path, config):
                                ("E07000221", "Stratford-on-Avon", 81.7, "better")]]).to_csv(
         icb / "life-expectancy-published-latest.csv", index=False)
     text = at_a_glance(tmp_path, config)
-    assert "North Warwickshire 78.7 (worse); Nuneaton and Bedworth 78.6 (worse), 2023-25" in _row(text, "Warwickshire North")
-    assert ("77.7 (Coventry) to 81.7 (Stratford-on-Avon), 2023-25; 1 of 3 districts worse"
+    assert "| North Warwickshire 78.7 (worse); Nuneaton and Bedworth 78.6 (worse) |" in _row(text, "Warwickshire North")
+    assert ("| 77.7 (Coventry) to 81.7 (Stratford-on-Avon); 1 of 3 districts worse |"
             in _row(text, "Coventry and Warwickshire ICB"))
+
+
+def test_periods_that_differ_between_places_are_stated_in_each_cell(tmp_path, config):
+    for slug, period, value in (("rugby", "2023-25", 79.4), ("coventry", "2022-24", 77.9)):
+        pd.DataFrame({"area_code": ["E0"], "sex": ["male"], "period": [period], "value": [value]}).to_csv(
+            _folder(tmp_path, slug) / "life-expectancy-published-latest.csv", index=False)
+    text = at_a_glance(tmp_path, config)
+    assert "| 79.4 (2023-25) |" in _row(text, "Rugby") and "| 77.9 (2022-24) |" in _row(text, "Coventry")
+    assert "males (years) |" in text.splitlines()[0]
 
 
 def test_a_comparison_without_its_source_is_not_shown(tmp_path, config):
     folder = _folder(tmp_path, "rugby")
     pd.DataFrame({"area_code": ["E07000220"], "sex": ["male"], "period": ["2023-25"], "value": [79.4],
                   "comparison": ["worse"]}).to_csv(folder / "life-expectancy-published-latest.csv", index=False)
-    rugby = _row(at_a_glance(tmp_path, config), "Rugby")
-    assert "79.4, 2023-25" in rugby and "worse" not in rugby
+    text = at_a_glance(tmp_path, config)
+    rugby = _row(text, "Rugby")
+    assert "| 79.4 |" in rugby and "worse" not in rugby and "OHID" not in text
 
 
 def test_real_latest_published_figures(tmp_path, config, mirror, monkeypatch):
@@ -108,11 +122,13 @@ def test_real_latest_published_figures(tmp_path, config, mirror, monkeypatch):
         rows = rows[rows["period"] == rows["period"].max()]
         rows.rename(columns={"compared_to_england": "comparison"}).assign(comparison_source="OHID").to_csv(
             folder / name, index=False)
-    coventry = _row(at_a_glance(tmp_path, config), "Coventry")
+    text = at_a_glance(tmp_path, config)
+    coventry = _row(text, "Coventry")
     cells = [c.strip() for c in coventry.strip("|").split("|")][1:]
-    assert cells[0] == "360,702 (mid-2023)"  # ONS mid-2023 (population/SOURCES.md)
-    assert cells[1].endswith("(mid-2019 populations)")  # the Core20 count's own year, named beside it
-    assert cells[2] == "77.7 (worse), 2023-25"
-    for cell in cells[2:]:
-        assert re.search(r", 20\d\d(-\d\d)?$", cell), cell
-    assert "2014" not in coventry
+    headings = [c.strip() for c in text.splitlines()[0].strip("|").split("|")][1:]
+    assert cells[0] == "360,702" and headings[0] == "population, mid-2023"  # ONS mid-2023 (population/SOURCES.md)
+    assert headings[1].endswith("mid-2019 populations")  # the Core20 count's own year, named beside it
+    assert cells[2] == "77.7 (worse)"
+    for heading in headings[2:]:
+        assert re.search(r", 20\d\d(-\d\d)?$", heading), heading
+    assert "2014" not in text

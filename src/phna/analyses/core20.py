@@ -18,7 +18,8 @@ import pandas as pd
 from phna import data, geography
 from phna.analyses import overview
 from phna.analyses.core20_plus import clinical_areas, load_plus_file, plus_groups  # noqa: F401 (page API)
-from phna.analyses.small_areas import INDEX_LABELS, compare_with, lsoa11_deprivation, lsoa_population, place_lsoas
+from phna.analyses.small_areas import (INDEX_LABELS, add_meanings, compare_with, lsoa11_deprivation, lsoa_population,
+                                       place_lsoas)
 from phna.findings import Finding
 from phna.parameters import limit_columns
 from phna.wording import fmt_int, fmt_num, fmt_pct, join_names, plural
@@ -162,7 +163,7 @@ def age_profile(params, lsoas: pd.DataFrame) -> AgeProfile:
                       comparator_value=share(rest, kids), kind="context", importance=1, text=text,
                       evidence="core20-age-profile",
                       meaning="Children's and maternity services reach many Core20 families." if younger else "")
-    return AgeProfile(table, findings=[finding])
+    return AgeProfile(table, findings=add_meanings([finding]))
 
 
 # ------------------------------------------------------------------------------------------ MSOA comparison
@@ -210,7 +211,7 @@ def msoa_comparison(params) -> MsoaComparison:
     summary["order"] = summary["indicator"].map({k: i for i, k in enumerate(MSOA_INDICATORS)})
     summary = summary.sort_values(["order", "group"]).drop(columns="order").reset_index(drop=True)
     summary.insert(0, "area", name)
-    return MsoaComparison(msoas=msoas, summary=summary, findings=_msoa_findings(name, shares, summary))
+    return MsoaComparison(msoas=msoas, summary=summary, findings=add_meanings(_msoa_findings(name, shares, summary)))
 
 
 def _msoa_findings(name: str, shares: pd.DataFrame, summary: pd.DataFrame) -> list[Finding]:

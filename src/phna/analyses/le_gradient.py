@@ -16,7 +16,7 @@ import statsmodels.api as sm
 from scipy import stats as sps
 
 from phna import data, geography
-from phna.analyses.small_areas import INDEX_LABELS
+from phna.analyses.small_areas import INDEX_LABELS, add_meanings
 from phna.findings import Finding
 from phna.parameters import limit_columns
 from phna.wording import fmt_ci, fmt_num, plural, possessive
@@ -84,7 +84,7 @@ def le_deprivation(params) -> LifeExpectancyGradient:
     points = points.round({"imd_score": 3, "fitted": 3, "residual": 3})  # keeps the CSV behind the chart small
     fits, places = pd.DataFrame(fits), pd.DataFrame(places)
     return LifeExpectancyGradient(points=points, fits=fits, place=places, index_label=label,
-                                  findings=_findings(params, fits, places, label))
+                                  findings=add_meanings(_findings(params, fits, places, label)))
 
 
 def _findings(params, fits: pd.DataFrame, places: pd.DataFrame, label: str) -> list[Finding]:

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from phna import data, geography
-from phna.analyses.small_areas import INDEX_LABELS, compare_with, wilson
+from phna.analyses.small_areas import INDEX_LABELS, add_meanings, compare_with, wilson
 from phna.findings import Finding
 from phna.geography import ENGLAND
 from phna.parameters import limit_columns
@@ -113,7 +113,8 @@ def population(params, year: int | None = None) -> PopulationResult:
         "period": f"mid-{year}",
     })
     return PopulationResult(year=year, total=total, pyramid=pyramid, summary=summary,
-                            findings=_population_findings(params.name, year, total, place_shares, england_shares))
+                            findings=add_meanings(_population_findings(params.name, year, total, place_shares,
+                                                                     england_shares)))
 
 
 def _population_findings(name: str, year: int, total: int, place: dict, england: dict) -> list[Finding]:
@@ -206,7 +207,7 @@ def deprivation(params) -> DeprivationResult:
         "index": label, "x": x, "n": n, **wilson(x, n, params.confidence), "level": params.level,
         "lsoas_in_core20": len(core), "lsoas": len(lsoas), "basis": basis, "population_period": period,
     }])
-    findings = _deprivation_findings(params, label, core20.iloc[0], lsoas, period)
+    findings = add_meanings(_deprivation_findings(params, label, core20.iloc[0], lsoas, period))
     return DeprivationResult(index=index, label=label, lsoas=lsoas, deciles=deciles, core20=core20,
                              population_basis=basis, population_period=period, findings=findings)
 

@@ -10,6 +10,7 @@ for scores, so MSOA and LSOA rankings agree.
 from __future__ import annotations
 
 import functools
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -110,3 +111,10 @@ def place_lsoas(params) -> pd.DataFrame:
     out = out.sort_values("imd_score", ascending=False, ignore_index=True)
     out.attrs["population_basis"] = basis
     return out
+
+
+def add_meanings(records):
+    """Records whose own sentence (``text``) ends with what the finding means for the place, so the chapter's
+    key findings say it (the sentence of a record with ``text`` is that text)."""
+    return [replace(r, text=f"{r.text} {r.meaning}") if r.text and r.meaning and r.meaning not in r.text else r
+            for r in records]

@@ -65,86 +65,109 @@ def _comparison(row: pd.Series) -> str:
     return word if source == "OHID" else f"{word}, computed here" if source == "computed" else f"{word}, {source}"
 
 
-def _latest_cell(frame: pd.DataFrame | None, sex: str, decimals: int) -> tuple[str, bool]:
-    """The place's district values for ``sex`` in the table's latest period, with period and comparison.
+def _latest_cell(frame: pd.DataFrame | None, sex: str, decimals: int) -> tuple[str, str, bool]:
+    """The place's district values for ``sex`` in the table's latest period, with their comparison.
 
-    Returns the cell text and whether an OHID comparison is shown in it.
+    Returns the cell text, its period ("" when there is no value) and whether an OHID comparison is shown.
     """
     needed = {"area_code", "sex", "period", "value"}
     if frame is None or not needed <= set(frame.columns):
-        return "–", False
+        return "–", "", False
     rows = frame[(frame["sex"].astype(str).str.lower() == sex) & frame["value"].notna()]
     if "role" in rows.columns:
         rows = rows[rows["role"].astype(str).str.contains("place")]
     else:
         rows = rows[rows["area_code"].astype(str) != ENGLAND]
     if rows.empty:
-        return "–", False
+        return "–", "", False
     period = sorted(rows["period"].astype(str))[-1]
     rows = rows[rows["period"].astype(str) == period]
-    ohid = False
+    shown = any(_comparison(r) for _, r in rows.iterrows())
     if len(rows) > MAX_LISTED_DISTRICTS:
         values = rows["value"].astype(float)
         low, high = rows.loc[values.idxmin()], rows.loc[values.idxmax()]
-        worse = sum(_comparison(r) == "worse" for _, r in rows.iterrows())
         text = (f"{fmt_num(low['value'], decimals)} ({low.get('area_name', low['area_code'])}) to "
-                f"{fmt_num(high['value'], decimals)} ({high.get('area_name', high['area_code'])}), {period}")
-        if any(_comparison(r) for _, r in rows.iterrows()):
+                f"{fmt_num(high['value'], decimals)} ({high.get('area_name', high['area_code'])})")
+        if shown:
+            worse = sum(_comparison(r) == "worse" for _, r in rows.iterrows())
             text += f"; {worse} of {len(rows)} districts worse"
-            ohid = True
-        return text, ohid
+        return text, period, shown
     parts = []
     for _, row in rows.iterrows():
         name = f"{row['area_name']} " if len(rows) > 1 and "area_name" in row else ""
         comparison = _comparison(row)
-        ohid = ohid or bool(comparison)
         parts.append(f"{name}{fmt_num(row['value'], decimals)}" + (f" ({comparison})" if comparison else ""))
-    return "; ".join(parts) + f", {period}", ohid
+    return "; ".join(parts), period, shown
 
 
-def _place_row(root: Path, slug: str) -> tuple[dict[str, str], bool]:
+def _place_row(root: Path, slug: str) -> tuple[dict[str, tuple[str, str]], bool]:
+    """Cell text and period of each column for one place, and whether an OHID comparison is shown."""
     folder = root / place_dir(slug) / "data"
-    row: dict[str, str] = {}
+    row: dict[str, tuple[str, str]] = {}
     pyramid = _read(folder / "overview-population-pyramid.csv")
     if pyramid is not None and {"population", "period"} <= set(pyramid.columns):
-        row["population"] = f"{fmt_int(pyramid['population'].sum())} ({pyramid['period'].iloc[0]})"
+        row["population"] = (fmt_int(pyramid["population"].sum()), str(pyramid["period"].iloc[0]))
     core20 = _read(folder / "overview-core20.csv")
     if core20 is not None and "value" in core20.columns:
         c = core20.iloc[0]
         year = c.get("population_period")
-        row["core20"] = fmt_pct(c["value"]) + (f" ({year} populations)" if isinstance(year, str) and year else
-                                                " (of small areas)")
+        row["core20"] = (fmt_pct(c["value"]), f"{year} populations" if isinstance(year, str) and year else
+                         "share of small areas")
     le = _first(folder, LIFE_EXPECTANCY_FILES)
     pm = _first(folder, PREVENTABLE_FILES)
     ohid = False
     for key, frame, sex, decimals in (("le_male", le, "male", 1), ("le_female", le, "female", 1),
                                       ("u75", pm, "persons", 0)):
-        row[key], shown = _latest_cell(frame, sex, decimals)
+        text, period, shown = _latest_cell(frame, sex, decimals)
+        if period:
+            row[key] = (text, period)
         ohid = ohid or shown
     return row, ohid
 
 
+COLUMNS = {
+    "population": "population",
+    "core20": "living in Core20 areas",
+    "le_male": "life expectancy at birth, males (years)",
+    "le_female": "life expectancy at birth, females (years)",
+    "u75": "deaths under 75 from preventable causes, per 100,000",
+}
+
+
 def at_a_glance(root: Path, config: Config) -> str:
-    """A markdown table of the latest headline numbers for every configured place."""
-    lines = [
-        "| place | population | living in Core20 areas | life expectancy at birth, males (years) "
-        "| life expectancy at birth, females (years) | deaths under 75 from preventable causes per 100,000 |",
-        "|---|---|---|---|---|---|",
-    ]
-    any_ohid = False
+    """A markdown table of the latest headline numbers for every configured place.
+
+    Each number's period is stated: in the column heading when every place shows the same period, else in the
+    cell beside the number.
+    """
+    rows, any_ohid = [], False
     for place in config.places:
         row, ohid = _place_row(root, place.slug)
+        rows.append((place, row))
         any_ohid = any_ohid or ohid
+    headings, common = [], {}
+    for key, words in COLUMNS.items():
+        periods = {row[key][1] for _, row in rows if key in row}
+        common[key] = periods.pop() if len(periods) == 1 else None
+        headings.append(f"{words}, {common[key]}" if common[key] else words)
+    lines = ["| place | " + " | ".join(headings) + " |", "|---" * (len(COLUMNS) + 1) + "|"]
+    for place, row in rows:
         name = (
             f"{{doc}}`{place.name} </{place_dir(place)}/index>`"
             if (root / place_dir(place) / "index.md").is_file()
             else place.name
         )
-        cells = [row.get(k, "–") for k in ("population", "core20", "le_male", "le_female", "u75")]
+        cells = []
+        for key in COLUMNS:
+            if key not in row:
+                cells.append("–")
+            else:
+                text, period = row[key]
+                cells.append(text if common[key] else f"{text} ({period})")
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     note = (
-        "\n\nEach number is the latest published for the place's districts, with its period; it comes from the "
-        "chapter of that place, where its source, method and interval are given. Population: ONS mid-year "
+        "\n\nEach number is the latest published for the place's districts, for the period named; it comes from "
+        "the chapter of that place, where its source, method and interval are given. Population: ONS mid-year "
         "estimates. Core20: residents of England's most deprived 20 % of small areas, counted on the latest "
         "small-area population estimates in the book's data (the year is named)."
     )
