@@ -65,72 +65,71 @@ def _comparison(row: pd.Series) -> str:
     return word if source == "OHID" else f"{word}, computed here" if source == "computed" else f"{word}, {source}"
 
 
-def _latest_cell(frame: pd.DataFrame | None, sex: str, decimals: int) -> tuple[str, str, bool]:
+def _latest_cell(frame: pd.DataFrame | None, sex: str, decimals: int) -> tuple[dict[str, str], str, bool]:
     """The place's district values for ``sex`` in the table's latest period, with their comparison.
 
-    Returns the cell text, its period ("" when there is no value) and whether an OHID comparison is shown.
+    Returns the cell text per row (``""`` for the place's own row; each district's name when the place has two),
+    the period (``""`` when there is no value) and whether an OHID comparison is shown.
     """
     needed = {"area_code", "sex", "period", "value"}
     if frame is None or not needed <= set(frame.columns):
-        return "–", "", False
+        return {}, "", False
     rows = frame[(frame["sex"].astype(str).str.lower() == sex) & frame["value"].notna()]
     if "role" in rows.columns:
         rows = rows[rows["role"].astype(str).str.contains("place")]
     else:
         rows = rows[rows["area_code"].astype(str) != ENGLAND]
     if rows.empty:
-        return "–", "", False
+        return {}, "", False
     period = sorted(rows["period"].astype(str))[-1]
     rows = rows[rows["period"].astype(str) == period]
     shown = any(_comparison(r) for _, r in rows.iterrows())
     if len(rows) > MAX_LISTED_DISTRICTS:
         values = rows["value"].astype(float)
-        low, high = rows.loc[values.idxmin()], rows.loc[values.idxmax()]
-        text = (f"{fmt_num(low['value'], decimals)} ({low.get('area_name', low['area_code'])}) to "
-                f"{fmt_num(high['value'], decimals)} ({high.get('area_name', high['area_code'])})")
+        text = f"{fmt_num(values.min(), decimals)} to {fmt_num(values.max(), decimals)} ({len(rows)} districts"
         if shown:
             worse = sum(_comparison(r) == "worse" for _, r in rows.iterrows())
-            text += f"; {worse} of {len(rows)} districts worse"
-        return text, period, shown
-    parts = []
+            text += f", {worse} worse"
+        return {"": text + ")"}, period, shown
+    cells = {}
     for _, row in rows.iterrows():
-        name = f"{row['area_name']} " if len(rows) > 1 and "area_name" in row else ""
+        name = str(row.get("area_name", row["area_code"])) if len(rows) > 1 else ""
         comparison = _comparison(row)
-        parts.append(f"{name}{fmt_num(row['value'], decimals)}" + (f" ({comparison})" if comparison else ""))
-    return "; ".join(parts), period, shown
+        cells[name] = fmt_num(row["value"], decimals) + (f" ({comparison})" if comparison else "")
+    return cells, period, shown
 
 
-def _place_row(root: Path, slug: str) -> tuple[dict[str, tuple[str, str]], bool]:
-    """Cell text and period of each column for one place, and whether an OHID comparison is shown."""
+def _place_row(root: Path, slug: str) -> tuple[dict[str, tuple[dict[str, str], str]], bool]:
+    """Cells (by row: "" for the place, else a district's name) and period of each column for one place, and
+    whether an OHID comparison is shown."""
     folder = root / place_dir(slug) / "data"
-    row: dict[str, tuple[str, str]] = {}
+    row: dict[str, tuple[dict[str, str], str]] = {}
     pyramid = _read(folder / "overview-population-pyramid.csv")
     if pyramid is not None and {"population", "period"} <= set(pyramid.columns):
-        row["population"] = (fmt_int(pyramid["population"].sum()), str(pyramid["period"].iloc[0]))
+        row["population"] = ({"": fmt_int(pyramid["population"].sum())}, str(pyramid["period"].iloc[0]))
     core20 = _read(folder / "overview-core20.csv")
     if core20 is not None and "value" in core20.columns:
         c = core20.iloc[0]
         year = c.get("population_period")
-        row["core20"] = (fmt_pct(c["value"]), f"{year} populations" if isinstance(year, str) and year else
-                         "share of small areas")
+        row["core20"] = ({"": fmt_pct(c["value"])}, year if isinstance(year, str) and year else "small areas")
     le = _first(folder, LIFE_EXPECTANCY_FILES)
     pm = _first(folder, PREVENTABLE_FILES)
     ohid = False
     for key, frame, sex, decimals in (("le_male", le, "male", 1), ("le_female", le, "female", 1),
                                       ("u75", pm, "persons", 0)):
-        text, period, shown = _latest_cell(frame, sex, decimals)
+        cells, period, shown = _latest_cell(frame, sex, decimals)
         if period:
-            row[key] = (text, period)
+            row[key] = (cells, period)
         ohid = ohid or shown
     return row, ohid
 
 
 COLUMNS = {
     "population": "population",
-    "core20": "living in Core20 areas",
-    "le_male": "life expectancy at birth, males (years)",
-    "le_female": "life expectancy at birth, females (years)",
-    "u75": "deaths under 75 from preventable causes, per 100,000",
+    "core20": "in Core20 areas",
+    "le_male": "life expectancy, men (years)",
+    "le_female": "life expectancy, women (years)",
+    "u75": "deaths under 75 that could be prevented, per 100,000",
 }
 
 
@@ -157,19 +156,27 @@ def at_a_glance(root: Path, config: Config) -> str:
             if (root / place_dir(place) / "index.md").is_file()
             else place.name
         )
-        cells = []
-        for key in COLUMNS:
-            if key not in row:
-                cells.append("–")
-            else:
-                text, period = row[key]
-                cells.append(text if common[key] else f"{text} ({period})")
-        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+        # A place of two districts has one line per district under its own line (narrow columns on phones).
+        districts = list(dict.fromkeys(d for cells, _ in row.values() for d in cells if d))
+        for label in ["", *districts]:
+            cells = []
+            for key in COLUMNS:
+                if key not in row:
+                    cells.append("–" if not label else "")
+                    continue
+                values, period = row[key]
+                text = values.get(label, "" if label or districts else "–")
+                cells.append(text if not text or common[key] else f"{text} ({period})")
+            shown_name = name if not label else f"· {label}"
+            lines.append(f"| {shown_name} | " + " | ".join(cells) + " |")
     note = (
         "\n\nEach number is the latest published for the place's districts, for the period named; it comes from "
         "the chapter of that place, where its source, method and interval are given. Population: ONS mid-year "
-        "estimates. Core20: residents of England's most deprived 20 % of small areas, counted on the latest "
-        "small-area population estimates in the book's data (the year is named)."
+        "estimates. Core20: share of residents living in England's most deprived 20 % of small areas, counted on "
+        "the latest small-area population estimates in the book's data (mid-2019 unless another year is named). "
+        "Life expectancy is "
+        "at birth; preventable deaths are age-standardised rates. A place of two districts shows each district "
+        "on its own line; for more districts, the range across them is shown."
     )
     if any_ohid:
         note += (" Words in brackets compare each district with England as published by OHID (Fingertips): better, "
