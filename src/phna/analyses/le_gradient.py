@@ -109,12 +109,14 @@ def _findings(params, fits: pd.DataFrame, places: pd.DataFrame, label: str) -> l
             words = (f"lie {position} the national line, by {fmt_num(abs(pl['mean_residual']))} years on average"
                      if position != "on" else
                      f"follow the national pattern, {fmt_num(abs(pl['mean_residual']))} years from the line on average")
+            # Below the line, the distance and its interval are said as positive years ("by 1.3 years, 0.7 to 2.0").
+            shown_lo, shown_hi = ((-pl[upper], -pl[lower]) if position == "below" else (pl[lower], pl[upper]))
             findings.append(Finding(
                 **common, value=float(pl["mean_residual"]), lower=float(pl[lower]), upper=float(pl[upper]),
                 level=level, comparator="the national line", comparator_value=0.0, comparison=comparison,
                 source="computed", importance=1,
                 text=(f"For {sex} life expectancy (2016-20), {possessive_plural(name, pl['msoas'])} {words} "
-                      f"({fmt_ci(pl[lower], pl[upper], level=level)}), given "
+                      f"({fmt_ci(shown_lo, shown_hi, level=level)}), given "
                       f"their deprivation ({label})."),
                 meaning=("Lives are shorter than deprivation alone would predict." if position == "below" else
                          "Lives are longer than deprivation alone would predict." if position == "above" else "")))

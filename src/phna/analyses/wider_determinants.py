@@ -218,10 +218,11 @@ def change(params, dep: Deprivation | None = None) -> Change | None:
         "measure": ["Small areas (LSOAs)", "LSOAs in national deciles 1-2 (most deprived 20 %)",
                     "% of LSOAs in deciles 1-2", "LSOAs in national deciles 9-10 (least deprived 20 %)",
                     "2021 LSOAs moving into deciles 1-2 since 2019", "2021 LSOAs moving out of deciles 1-2 since 2019"],
-        old.label: [len(old.lsoas), int((old.lsoas["imd_decile"] <= 2).sum()), round(s_old, 1),
-                    int((old.lsoas["imd_decile"] >= 9).sum()), np.nan, np.nan],
-        new.label: [len(new.lsoas), int((new.lsoas["imd_decile"] <= 2).sum()), round(s_new, 1),
-                    int((new.lsoas["imd_decile"] >= 9).sum()), moved_in, moved_out],
+        # Counts stay whole numbers on the page (object columns: integers, one percentage, a dash where none).
+        old.label: pd.Series([len(old.lsoas), int((old.lsoas["imd_decile"] <= 2).sum()), round(s_old, 1),
+                              int((old.lsoas["imd_decile"] >= 9).sum()), np.nan, np.nan], dtype=object),
+        new.label: pd.Series([len(new.lsoas), int((new.lsoas["imd_decile"] <= 2).sum()), round(s_new, 1),
+                              int((new.lsoas["imd_decile"] >= 9).sum()), int(moved_in), int(moved_out)], dtype=object),
     })
     diff = s_new - s_old
     trend = ("rose" if diff >= 1 else "fell" if diff <= -1 else "barely changed")
