@@ -151,3 +151,7 @@ def test_template_runs(mirror, tmp_path):
     text = (tmp_path / "out.ipynb").read_text()
     assert f"{expected['core20'].iloc[0]:,} people" in text and "99 % CI" in text
     assert "For local input" not in text and "plus_groups.yaml" not in text
+    import re
+
+    alts = re.findall(r":alt: ([^\\]*)\\n", text)
+    assert len(alts) >= 4 and all(len(alt) <= 250 for alt in alts), [len(a) for a in alts]

@@ -117,4 +117,4 @@ def test_template_with_parameters(mirror, tmp_path):
     for word in ("deprivation_index", "`confidence`", "population_period", "lower_9", ".yaml", "phna.", "iod2025"):
         assert word not in text.split("About this chapter")[0], word
     alts = re.findall(r":alt: (.*)", text)
-    assert alts and all(len(alt) <= 300 for alt in alts), [len(a) for a in alts]
+    assert alts and all(len(alt) <= 250 for alt in alts), [len(a) for a in alts]

@@ -281,4 +281,6 @@ def test_template_runs(place, mirror, tmp_path, monkeypatch):
     core = deciles.loc[deciles["decile"] <= 2, "share"].sum()
     assert re.search(rf"{ctx.name} \({core:.1f} %, 95 % CI", text)
     assert "Nominal" not in text and "pay (increasing)" not in text
+    alts = re.findall(r":alt: ([^\\]*)\\n", text)
+    assert len(alts) >= 6 and all(len(alt) <= 250 for alt in alts), [len(a) for a in alts]
     assert "About this chapter" in text
