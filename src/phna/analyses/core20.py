@@ -233,7 +233,7 @@ def _msoa_findings(name: str, shares: pd.DataFrame, summary: pd.DataFrame) -> li
                   f"live in the Core20, the median {sex} life expectancy at birth in 2016-20 was {fmt_num(core)} years, "
                   f"against {fmt_num(other)} in its other {fmt_int(counts.get('Other', 0))} (medians of neighbourhood "
                   "values)."),
-            meaning=("Men and women in the most deprived neighbourhoods live shorter lives."
+            meaning=(f"{'Men' if sex == 'male' else 'Women'} in the most deprived neighbourhoods live shorter lives."
                      if core < other else "")))
     p = wide.loc["smr_under75_preventable"]
     findings.append(Finding(
