@@ -61,3 +61,7 @@ def test_refresh_then_rebuild_reruns_only_the_chapter_reading_changed_data(proje
     # Rugby's men in the new period, with OHID's comparison from the refreshed file (the extracts end a period
     # earlier, where OHID's comparison for Rugby's men is "similar").
     assert "77.1" in page and "worse than England" in page
+    # The refreshed table carries limits, so the comparison is computed from them (and says so), with the
+    # interval beside the value (the fixture's 95 % limits are 0.9 years either side).
+    assert "95 % CI 76.2 to 78.0" in page
+    assert "computed here from the confidence intervals" in page
