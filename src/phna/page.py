@@ -125,21 +125,33 @@ def fit_text(fig, min_font: float | None = None) -> None:
 
 
 def fit_width(fig, width: float | None = None) -> None:
-    """Narrow a chart until everything in it (labels sticking out of the axes included) fits in ``width``
-    inches, the house chart width: the text keeps its size, the plotting area gives way. A wider image would be
+    """Lay a chart out within ``width`` inches, the house chart width: the plotting area makes room for the
+    labels (which keep their size) and titles are wrapped to the space they have. A wider image would be
     scaled down on the page, and its text with it."""
+    import warnings as _warnings
+
     from phna.charts import style
 
     width = width or style.WIDTH
-    for _ in range(6):
-        box = fig.get_tightbbox(fig.canvas.get_renderer())
-        if box.width <= width * 1.01:
-            return
-        current, height = fig.get_size_inches()
-        narrower = current - (box.width - width) - 0.02
-        if narrower < width * 0.45:
-            return
-        fig.set_size_inches(narrower, height)
+    current, height = fig.get_size_inches()
+    if current > width:
+        fig.set_size_inches(width, height)
+    width_pt = fig.get_figwidth() * 72
+    for _ in range(2):
+        if fig.get_layout_engine() is None:
+            with _warnings.catch_warnings():
+                _warnings.simplefilter("ignore")
+                try:
+                    fig.tight_layout()
+                except Exception:  # some layouts (e.g. legends outside) cannot be tightened; keep them
+                    pass
+        for ax in fig.axes:
+            room = (1 - ax.get_position().x0) * width_pt * 0.97
+            for title in (ax.title, ax._left_title, ax._right_title):
+                content = title.get_text()
+                if content.strip():
+                    chars = max(20, int(room / (title.get_fontsize() * 0.6)))
+                    title.set_text(textwrap.fill(" ".join(content.split()), chars))
 
 
 def save_figure(fig, path: Path) -> None:
