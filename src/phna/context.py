@@ -300,7 +300,7 @@ class ChapterContext:
             f"<tr><th scope=\"row\">{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in self.settings_in_words()
         )
         sources = "".join(
-            f"<tr><th scope=\"row\">{html.escape(str(r['title']))}</th><td>{html.escape(str(r['publisher']))}</td>"
+            f"<tr><th scope=\"row\">{html.escape(str(r['title']).replace('_', ' '))}</th><td>{html.escape(str(r['publisher']))}</td>"
             f"<td>{html.escape(str(r['licence']))}</td><td>{html.escape(str(r['sha256'])[:12])}</td></tr>"
             for r in rows
         )

@@ -94,11 +94,11 @@ def fit_text(fig, min_font: float | None = None) -> None:
     min_font = min_font or style.MIN_FONT
     fig.canvas.draw()  # tick labels exist only once drawn
     for ax in fig.axes:
-        for axis, room in ((ax.yaxis, 30), (ax.xaxis, 18)):
+        for axis, room in ((ax.yaxis, 44), (ax.xaxis, 18)):
             labels = [t.get_text() for t in axis.get_ticklabels()]
-            if any(len(label) > room and "\n" not in label for label in labels):
+            if any(len(line) > room for label in labels for line in label.split("\n")):
                 limits = ax.get_ylim() if axis is ax.yaxis else ax.get_xlim()
-                wrapped = [textwrap.fill(label, room) if "\n" not in label else label for label in labels]
+                wrapped = ["\n".join(textwrap.fill(line, room) for line in label.split("\n")) for label in labels]
                 axis.set_ticks(axis.get_ticklocs(), wrapped)
                 (ax.set_ylim if axis is ax.yaxis else ax.set_xlim)(limits)
     for text in fig.findobj(Text):
@@ -137,7 +137,17 @@ def fit_width(fig, width: float | None = None) -> None:
     if current > width:
         fig.set_size_inches(width, height)
     width_pt = fig.get_figwidth() * 72
-    for _ in range(2):
+    for _ in range(3):
+        renderer = fig.canvas.get_renderer()
+        for ax in fig.axes:
+            # A legend wider than the chart gets fewer columns.
+            legend = ax.get_legend()
+            while legend is not None and legend._ncols > 1:
+                extent = legend.get_window_extent(renderer)
+                if extent.x0 >= fig.bbox.x0 - 1 and extent.x1 <= fig.bbox.x1 + 1:
+                    break
+                legend = _relegend(ax, legend, max(1, legend._ncols // 2))
+                fig.canvas.draw()
         if fig.get_layout_engine() is None:
             with _warnings.catch_warnings():
                 _warnings.simplefilter("ignore")
@@ -145,13 +155,47 @@ def fit_width(fig, width: float | None = None) -> None:
                     fig.tight_layout()
                 except Exception:  # some layouts (e.g. legends outside) cannot be tightened; keep them
                     pass
+        fig.canvas.draw()
         for ax in fig.axes:
-            room = (1 - ax.get_position().x0) * width_pt * 0.97
+            box = ax.get_position()
+            room = (1 - box.x0) * width_pt * 0.97
             for title in (ax.title, ax._left_title, ax._right_title):
                 content = title.get_text()
-                if content.strip():
-                    chars = max(20, int(room / (title.get_fontsize() * 0.6)))
-                    title.set_text(textwrap.fill(" ".join(content.split()), chars))
+                if not content.strip():
+                    continue
+                if title is ax._left_title and box.width > 0 and len(fig.axes) == 1:
+                    # The chart's title starts at the left edge of the image, over the axis labels too.
+                    title.set_x(-(box.x0 - 0.01) / box.width)
+                    room = width_pt * 0.97
+                chars = max(20, int(room / (title.get_fontsize() * 0.6)))
+                title.set_text(textwrap.fill(" ".join(content.split()), chars))
+            label = ax.xaxis.label
+            if label.get_text().strip():
+                centre = box.x0 + box.width / 2
+                chars = max(16, int(2 * min(centre, 1 - centre) * width_pt * 0.97 / (label.get_fontsize() * 0.55)))
+                label.set_text(textwrap.fill(" ".join(label.get_text().split()), chars))
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        for ax in fig.axes:
+            # A legend hung below the chart goes below the x axis's labels, whatever their height now.
+            legend = ax.get_legend()
+            if legend is None or "upper" not in str(legend._loc_real if hasattr(legend, "_loc_real") else legend._loc):
+                continue
+            anchor = legend.get_bbox_to_anchor().transformed(ax.transAxes.inverted())
+            if anchor.y0 >= 0:
+                continue
+            bottom = ax.transAxes.inverted().transform((0, ax.xaxis.get_tightbbox(renderer).y0))[1]
+            if abs(anchor.y0 - (bottom - 0.02)) > 0.01:
+                _relegend(ax, legend, legend._ncols, y=bottom - 0.02)
+
+
+def _relegend(ax, legend, ncols: int, y: float | None = None):
+    """The same legend, anchored at the same place (or height ``y``, in axes fraction), in ``ncols`` columns."""
+    anchor = legend.get_bbox_to_anchor().transformed(ax.transAxes.inverted())
+    return ax.legend(legend.legend_handles, [t.get_text() for t in legend.get_texts()], loc=legend._loc,
+                     bbox_to_anchor=(anchor.x0, anchor.y0 if y is None else y, anchor.width, anchor.height), ncols=ncols,
+                     fontsize=legend.get_texts()[0].get_fontsize() if legend.get_texts() else None,
+                     frameon=legend.get_frame_on(), title=legend.get_title().get_text() or None)
 
 
 def save_figure(fig, path: Path) -> None:

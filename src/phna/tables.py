@@ -26,6 +26,7 @@ MISSING_NOTE = f"{DASH} no value: not published, or not shown because it rests o
 #: Self-describing columns of phna.stats output: kept in the CSV, left out of tables on the page.
 METADATA_COLUMNS = {
     "statistic", "method", "confidence", "suppressed", "polarity", "source_file", "value_type", "multiplier",
+    "decimals",
 }  # fmt: skip
 
 #: Headings in words for the book's standard column names.
@@ -123,8 +124,10 @@ class PageTable:
     hidden: list[str] = field(default_factory=list)
 
 
-def _choose(data: pd.DataFrame, columns: Mapping[str, str] | None, limit: int) -> tuple[list[str], dict, list[str]]:
-    """The columns shown (in order), their headings, and the headings of columns left in the CSV."""
+def _choose(data: pd.DataFrame, columns: Mapping[str, str] | None, limit: int):
+    """The columns shown (in order), their headings, the headings of columns left in the CSV, and the columns
+    with one value on every row (said once under the table)."""
+    constant: list[str] = []
     if columns:
         missing = [c for c in columns if c not in data.columns]
         if missing:
@@ -133,19 +136,34 @@ def _choose(data: pd.DataFrame, columns: Mapping[str, str] | None, limit: int) -
         headings = {c: humanise(c) if not columns[c] or columns[c] == c else columns[c] for c in chosen}
     else:
         chosen = [c for c in data.columns if c not in METADATA_COLUMNS and not data[c].isna().all()]
-        names = {re.sub(r"_?code$", "", c) for c in chosen if c.endswith("name")} | {
-            re.sub(r"_?name$", "", c) for c in chosen if c.endswith("name")}
-        # Codes are for machines: dropped on the page when the table also names the area.
-        chosen = [c for c in chosen if not (_CODE.search(c) and re.sub(r"_?code$", "", c) in names)]
+        stem = lambda c, end: re.sub(r"\d+", "", re.sub(rf"_?{end}$", "", c))  # noqa: E731 - msoa11_code → msoa
+        names = {stem(c, "name") for c in chosen if c.endswith("name")}
+        # Codes are for machines: dropped on the page when the table also names the area, and so are columns of
+        # keys (every value a lower-case identifier such as "le_male") when the table has their words too.
+        chosen = [c for c in chosen if not (_CODE.search(c) and stem(c, "code") in names)]
+        chosen = [c for c in chosen if not (_is_keys(data[c]) and any(k in chosen for k in (f"{c}_label", f"{c}_name", "label", "description")))]
+        # A column with one value on every row is said once, under the table, not repeated down it.
+        if len(data) > 2:
+            constant = [c for c in chosen[1:] if data[c].notna().all() and data[c].astype(str).nunique() == 1]
+            chosen = [c for c in chosen if c not in constant]
         headings = {c: humanise(c) for c in data.columns}
     if len(chosen) > limit:
         # Wide tables: the 99.8 % limits go first (the 95 % limits stay), then columns from the right.
         extra = [c for c in chosen if "99_8" in c or "99.8" in str(c)]
         chosen = [c for c in chosen if c not in extra[: len(chosen) - limit]]
         chosen = chosen[:limit]
-    hidden = [headings.get(c, humanise(c)) for c in data.columns
-              if c not in chosen and c not in METADATA_COLUMNS and not data[c].isna().all()]
-    return chosen, headings, hidden
+    hidden = [headings.get(c, humanise(c)) for c in data.columns if c not in chosen and c not in METADATA_COLUMNS
+              and c not in constant and not data[c].isna().all()]
+    return chosen, headings, hidden, constant
+
+
+_KEY = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
+
+
+def _is_keys(values: pd.Series) -> bool:
+    text = values.dropna().astype(str)
+    return (not pd.api.types.is_numeric_dtype(values) and len(text) > 0 and bool(text.map(_KEY.match).all())
+            and bool(text.str.contains("_").any()))
 
 
 def render(
@@ -174,13 +192,17 @@ def render(
     max_columns, max_rows : int
         Columns and rows shown on the page; the CSV keeps them all.
     """
-    chosen, headings, hidden = _choose(data, columns, max_columns)
+    chosen, headings, hidden, constant = _choose(data, columns, max_columns)
     shown = data.head(max_rows)
     money_columns = set(money) if money is not None else {c for c in chosen if is_money(c) or is_money(headings[c])}
     formats = {}
+    row_decimals = "decimals" in data.columns and decimals is None
     for c in chosen:
         places = decimals.get(c) if isinstance(decimals, Mapping) else decimals
         formats[c] = column_formatter(data[c], column=c, money_column=c in money_columns, decimals=places)
+    if row_decimals:
+        # A table of several indicators (a "decimals" column per row): each row's numbers as its indicator's.
+        per_row = {c for c in chosen if pd.api.types.is_float_dtype(data[c]) and c not in money_columns}
     formats.update({c: f for c, f in (formatters or {}).items() if c in chosen})
 
     head = "".join(f'<th scope="col">{html.escape(headings[c])}</th>' for c in chosen)
@@ -188,7 +210,10 @@ def render(
     for _, record in shown.iterrows():
         cells = []
         for k, c in enumerate(chosen):
-            text = formats[c](record[c])
+            if row_decimals and c in per_row and pd.notna(record["decimals"]):
+                text = fmt_num(record[c], int(record["decimals"]))
+            else:
+                text = formats[c](record[c])
             text = DASH if text in ("", "nan", "NaN", "<NA>", "None", "NaT") else str(text)
             any_missing |= text == DASH
             tag = "th" if k == 0 else "td"
@@ -200,6 +225,12 @@ def render(
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
     notes = []
+    if constant:
+        said = []
+        for c in constant:
+            value = column_formatter(data[c], column=c, money_column=c in money_columns or is_money(c), decimals=None)(data[c].iloc[0])
+            said.append(f"{headings.get(c, humanise(c)).lower() if not headings.get(c, humanise(c))[:2].isupper() else headings.get(c, humanise(c))}: {value}")
+        notes.append("On every row, " + "; ".join(said) + ".")
     if any_missing:
         notes.append(MISSING_NOTE)
     if len(data) > max_rows:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from matplotlib.ticker import FuncFormatter, PercentFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
 from phna.charts import style
 
@@ -71,10 +71,11 @@ def decile_bars(
     if comparator is not None:
         ax.axhline(comparator, color=style.ENGLAND, linestyle="--", linewidth=1, label=comparator_label)
         style.label_line(ax, comparator_label.split(" (")[0], y=comparator)
-        ax.legend(loc="upper right")
+        ax.legend(loc="upper left", bbox_to_anchor=(0, -0.4))
     ax.set_xticks(range(1, 11), ["1\nmost", *map(str, range(2, 10)), "10\nleast"])
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 5, 10], integer=True))
     ax.yaxis.set_major_formatter(PercentFormatter(decimals=0))
     ax.grid(axis="x", visible=False)
     ax.set_title(title)

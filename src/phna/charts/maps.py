@@ -95,7 +95,11 @@ def choropleth(
             _label_areas(ax, outline)
     ax.autoscale_view()
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
-    ax.set_aspect(1 / math.cos(math.radians((y0 + y1) / 2)))
+    aspect = 1 / math.cos(math.radians((y0 + y1) / 2))
+    ax.set_aspect(aspect)
+    # The figure as tall as the map needs (no band of white under a wide place, no squashed tall one).
+    ratio = (y1 - y0) * aspect / max(x1 - x0, 1e-9)
+    fig.set_size_inches(style.WIDTH, min(8.0, max(3.5, (style.WIDTH - 1.6) * ratio + 0.9)))
     ax.set_axis_off()
     ax.set_title(title)
     mappable = plt.cm.ScalarMappable(norm=norm, cmap=colour_map)

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import PercentFormatter
+from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from phna.charts import style
 from phna.wording import fmt_num
@@ -107,10 +107,10 @@ def spine_chart(
             value = fmt_num(own["value"].iloc[0], decimals) if show_values else ""
             words.append(f"{place} {value} ({SHORT_LABELS.get(own[comparison].iloc[0], 'not compared')})".replace("  ", " "))
         if show_values:
-            words.append(f"England {fmt_num(row['england'], decimals)}")
+            words.append(f"England {fmt_num(row['england'], decimals)}" if pd.notna(row["england"]) else "England: no value")
         text = "\n".join(textwrap.wrap(label, 62) + textwrap.wrap("; ".join(words), 62))
         lines.append((y, text, "label"))
-        y += 0.28 * (text.count("\n") + 1) + 0.2
+        y += 0.28 * (text.count("\n") + 1) + 0.26
         rows.append((y, name))
         y += 0.42
     height = 0.9 + y * 0.62
@@ -175,10 +175,11 @@ def domain_chart(df: pd.DataFrame, *, title: str, label: str = "domain_label", i
                label=f"England ({national:g} % of small areas by definition)")
     style.label_line(ax, "England", x=national)
     ax.set_yticks(y, ["\n".join(textwrap.wrap(str(t), 26)) for t in labels])
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 5, 10], integer=True))
     ax.xaxis.set_major_formatter(PercentFormatter(decimals=0))
     ax.set_xlabel("Share of the place's small areas (LSOAs) in England's most deprived 20 % for the domain (%)")
     ax.grid(axis="y", visible=False)
-    ax.legend(loc="lower right", fontsize=style.MIN_FONT)
+    ax.legend(loc="upper left", bbox_to_anchor=(0, -0.12 - 0.5 / (1.4 + 0.6 * len(labels))), fontsize=style.MIN_FONT)
     ax.set_title(title)
     return fig
 
@@ -199,9 +200,10 @@ def change_chart(df: pd.DataFrame, *, title: str, index: str = "index", decile: 
     ax.set_xticks(range(1, 11))
     ax.set_xlabel("National deprivation decile (1 = most deprived 10 % of England)")
     ax.set_ylabel("Share of small areas (LSOAs) (%)")
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 5, 10], integer=True))
     ax.yaxis.set_major_formatter(PercentFormatter(decimals=0))
     ax.grid(axis="x", visible=False)
-    ax.legend(loc="upper right", fontsize=style.MIN_FONT)
+    ax.legend(loc="upper left", bbox_to_anchor=(0, -0.3), fontsize=style.MIN_FONT)
     ax.set_title(title)
     return fig
 
@@ -217,7 +219,7 @@ def gradient_chart(points: pd.DataFrame, fits: pd.DataFrame, *, title: str, plac
         part = points[points[sex] == s]
         other = part[~part[highlight]]
         own = part[part[highlight]]
-        ax.scatter(other[x], other[y], s=5, color=style.OTHER, alpha=0.5, label="MSOAs in England", linewidths=0)
+        ax.scatter(other[x], other[y], s=5, color=style.OTHER, alpha=0.6, label="MSOAs in England", linewidths=0)
         ax.scatter(own[x], own[y], s=22, color=style.SEX_COLOURS.get(s, style.PLACE), edgecolor="black",
                    linewidths=0.5, label=f"MSOAs in {place_label}", zorder=3)
         fit = fits[fits[sex] == s].iloc[0]
@@ -226,7 +228,7 @@ def gradient_chart(points: pd.DataFrame, fits: pd.DataFrame, *, title: str, plac
                 label="National line (weighted fit)")
         ax.set_title(f"{s.capitalize()}s", fontsize=11)
         ax.set_ylabel("Life expectancy at birth,\n2016-20 (years)")
-        ax.legend(loc="lower left", fontsize=style.MIN_FONT)
+    axes[-1][0].legend(loc="upper left", bbox_to_anchor=(0, -0.3), fontsize=style.MIN_FONT, markerscale=2)
     axes[-1][0].set_xlabel("Neighbourhood IMD 2019 score (higher = more deprived)")
     fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=12)
     return fig
