@@ -200,3 +200,21 @@ def test_humanise_column_names():
     assert humanise("lsoas_without_need") == "LSOAs without need"
     assert humanise("upper_ci") == "Upper 95 % limit" and humanise("deaths") == "Deaths"
     assert humanise("Already words") == "Already words"
+
+
+def test_table_says_a_one_value_column_once_and_leaves_keys_to_the_csv(ctx, shown):
+    data = pd.DataFrame({"msoa11_code": ["E1", "E2", "E3"], "msoa_name": ["A 001", "A 002", "A 003"],
+                         "indicator": ["le_male"] * 3, "label": ["Life expectancy, males"] * 3,
+                         "period": ["2016-20"] * 3, "value": [79.1, 80.2, 81.3], "decimals": [1, 1, 1]})
+    ctx.table(data, name="k", caption="Keys", source="s")
+    text = shown[-1][0]
+    assert "le_male" not in text and "E1" not in text and '<th scope="row">A 001</th>' in text
+    assert "On every row, label: Life expectancy, males; period: 2016-20." in text
+    assert text.count('scope="col"') == 2  # neighbourhood and value
+
+
+def test_indicator_table_rounds_each_row_as_its_indicator(ctx, shown):
+    data = pd.DataFrame({"indicator": ["Pay", "Rate"], "value": [22225.0, 24.94], "decimals": [0, 1]})
+    ctx.table(data, name="d", caption="Rows", source="s")
+    text = shown[-1][0]
+    assert "<td>22,225</td>" in text and "<td>24.9</td>" in text and "22,225.0" not in text

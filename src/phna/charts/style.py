@@ -41,9 +41,10 @@ COMPARISON_MARKERS = {
     "not compared": "X",
 }
 
-#: Deprivation deciles, 1 = most deprived (dark red) to 10 = least deprived (dark blue): ColorBrewer RdYlBu,
+#: Deprivation deciles, 1 = most deprived (dark red) to 10 = least deprived (dark blue): ColorBrewer RdYlBu (decile 6
+#: lightened so that 6 and 7 differ as much as the others: CIELAB distance at least 19 between neighbours),
 #: colour-blind safe, with a clear step in lightness or hue between every pair of neighbouring deciles.
-DECILE_PALETTE = ["#A50026", "#D73027", "#F46D43", "#FDAE61", "#FEE090", "#E0F3F8", "#ABD9E9", "#74ADD1",
+DECILE_PALETTE = ["#A50026", "#D73027", "#F46D43", "#FDAE61", "#FEE090", "#F3FAFC", "#ABD9E9", "#74ADD1",
                   "#4575B4", "#313695"]  # fmt: skip
 DECILE_CMAP = "RdYlBu"
 
