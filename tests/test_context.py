@@ -218,3 +218,12 @@ def test_indicator_table_rounds_each_row_as_its_indicator(ctx, shown):
     ctx.table(data, name="d", caption="Rows", source="s")
     text = shown[-1][0]
     assert "<td>22,225</td>" in text and "<td>24.9</td>" in text and "22,225.0" not in text
+
+
+def test_download_links_on_a_page_have_distinct_names(ctx, shown):
+    for caption in ("Males, 2014.", "Females, 2014."):
+        fig, ax = plt.subplots()
+        ax.set_title("Under-75 mortality in 2014")  # the same title twice
+        ctx.figure(fig, name=caption, alt="A chart.", caption=caption, source="s", data=pd.DataFrame({"a": [1]}))
+    first, second = shown[-2][0], shown[-1][0]
+    assert "“Under-75 mortality in 2014”" in first and "“Females, 2014”" in second

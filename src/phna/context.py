@@ -251,7 +251,7 @@ class ChapterContext:
         self._figures += 1
         label = f"fig-{self.place.slug}-{self.chapter}-{_slug(name)}"
         alt_text = short_alt(alt, name)
-        what = title or first_sentence(caption)
+        what = self._distinct(title or first_sentence(caption), first_sentence(caption))
         _display_markdown(
             f"```{{figure}} {DATA_DIR}/{image.name}\n:alt: {alt_text}\n:name: {label}\n:class: phna-chart\n\n"
             f"{caption} *Source: {source}.*\n```\n\n"
@@ -286,11 +286,21 @@ class ChapterContext:
         page = tables.render(data, caption=caption, columns=columns, formatters=formatters, money=money,
                              decimals=decimals, max_columns=max_columns, max_rows=max_rows)
         notes = " ".join(page.notes)
+        what = self._distinct(first_sentence(caption), first_sentence(caption, 140))
         _display_markdown(
             f'<div class="phna-table-wrap">\n{page.html}\n</div>\n\n'
             + (f"{notes}\n\n" if notes else "")
-            + f"*Source: {source}.* {download_link(f'Download the table “{first_sentence(caption)}” (CSV)', csv)}\n"
+            + f"*Source: {source}.* {download_link(f'Download the table “{what}” (CSV)', csv)}\n"
         )
+
+    def _distinct(self, name: str, fallback: str) -> str:
+        """A name for a download link not yet used on this page (a screen reader lists links by name)."""
+        used = self.__dict__.setdefault("_link_names", set())
+        for candidate in (name, fallback, *(f"{name} ({k})" for k in range(2, 100))):
+            if candidate and candidate not in used:
+                used.add(candidate)
+                return candidate
+        return name
 
     def footer(self) -> None:
         """Show how this chapter was made, in words, and record it for the runner."""

@@ -69,7 +69,7 @@ def short_alt(alt: str, name: str = "") -> str:
 def first_sentence(text: str, limit: int = 90) -> str:
     """The caption's first sentence without markdown, cut at a word within ``limit`` characters."""
     plain = re.sub(r"[*_`]", "", " ".join(str(text).split()))
-    sentence = re.split(r"(?<=[.!?])\s+|:\s", plain)[0].rstrip(".")
+    sentence = re.split(r"(?<=[.!?])\s+", plain)[0].rstrip(".")
     if len(sentence) > limit:
         sentence = sentence[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
     return sentence

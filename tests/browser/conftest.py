@@ -39,6 +39,7 @@ class Breakage:
     # The chapter also gets, for the reader checks: an over-long alt text on a chart shrunk to 120 px (text too
     # small), a table without caption or row headers showing "<NA>" and counts as "431.0", build words, a
     # button whose accessible name does not match its text (axe), and a title and heading without the place.
+    # The script page gets two download links with the same name (the chapter must keep having none).
 
 
 def _first_image(site: Path, page: str) -> tuple[str, str] | None:
@@ -86,6 +87,8 @@ def broken_site(built_site: Path, tmp_path_factory) -> Breakage:
         '<script>window.addEventListener("load", () => { undefinedFunctionOnPurpose(); });</script></head>',
         1,
     )
+    same = '<a class="reference download internal" href="data.csv">Download the data behind this chart (CSV)</a>'
+    html = re.sub(r"(</h1>)", lambda m: m.group(1) + f"<p>{same} {same}</p>", html, count=1)
     (site / script_page).write_text(html, encoding="utf-8")
 
     # 7. an external @import in a stylesheet the pages load.
@@ -172,4 +175,5 @@ def reader_seen(browser, site_url, built_site, axe_js) -> list:
 
 @pytest.fixture(scope="session")
 def broken_seen(browser, broken_url, broken_site, axe_js) -> list:
-    return [reader.look(browser, broken_url, broken_site.chapter, width) for width in (reader.LAPTOP, reader.PHONE)]
+    pages = [(broken_site.chapter, reader.LAPTOP), (broken_site.chapter, reader.PHONE), (broken_site.script_page, reader.LAPTOP)]
+    return [reader.look(browser, broken_url, page, width) for page, width in pages]

@@ -57,7 +57,10 @@ _LOOK = """() => {
     };
   });
   const code = [...main.querySelectorAll('code, kbd, samp')].map(text).filter((t) => t);
-  return {title: document.title, h1: text(main.querySelector('h1')), text: text(main), code, images, tables};
+  const downloads = [...main.querySelectorAll('a[href]')]
+    .filter((a) => a.classList.contains('download') || /\.csv$/i.test(a.getAttribute('href').split('?')[0]))
+    .map((a) => (a.getAttribute('aria-label') || text(a)));
+  return {title: document.title, h1: text(main.querySelector('h1')), text: text(main), code, images, tables, downloads};
 }"""
 
 
@@ -73,6 +76,7 @@ class Seen:
     code: list = field(default_factory=list)
     images: list = field(default_factory=list)
     tables: list = field(default_factory=list)
+    downloads: list = field(default_factory=list)  # the accessible name of each download link
     violations: list = field(default_factory=list)  # axe-core results: id, impact, help, targets
 
 
@@ -158,6 +162,18 @@ def check_tables(seen: list[Seen]) -> list[Problem]:
     return problems
 
 
+def check_download_names(seen: list[Seen]) -> list[Problem]:
+    """Each download link on a page has its own name, saying which chart or table it downloads (a list of
+    links all called "Download the data (CSV)" cannot be told apart by a screen-reader user)."""
+    problems = []
+    for s in seen:
+        if s.width != LAPTOP:
+            continue
+        repeated = sorted({name for name in s.downloads if s.downloads.count(name) > 1})
+        problems += [Problem(s.page, "download", f"{s.downloads.count(n)} download links are all named {n!r}") for n in repeated]
+    return problems
+
+
 def place_name(site: Path, page: str) -> str | None:
     """The name of the place a chapter page is about: the heading of its place's index page."""
     parts = PurePosixPath(page).parts
@@ -203,8 +219,9 @@ def check_build_words(seen: list[Seen]) -> list[Problem]:
     for s in seen:
         if s.width != LAPTOP or s.page in BUILD_RECORD_PAGES:
             continue
+        words = re.sub(r"https?://\S+", " ", s.text)  # a source's address is not build language
         for what, pattern in BUILD_WORDS.items():
-            found = sorted(set(pattern.findall(s.text)))
+            found = sorted(set(pattern.findall(words)))
             if found:
                 problems.append(Problem(s.page, "build words", f"{what}: {found[:5]}"))
         code = sorted({c for c in s.code if not _CHECKSUM.match(c)})

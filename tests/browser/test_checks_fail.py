@@ -61,6 +61,8 @@ def test_reader_checks_catch_each_defect(broken_seen, broken_site):
     problems = reader.check_tables(broken_seen)
     for defect in ("no <caption>", "row header", "<NA>", "whole numbers as decimals (431.0)"):
         assert _matching(problems, page, "table", defect), (defect, checks.report(problems))
+    problems = reader.check_download_names(broken_seen)
+    assert _matching(problems, broken_site.script_page, "download", "behind this chart (CSV)"), checks.report(problems)
     problems = reader.check_titles(broken_seen, broken_site.site)
     assert _matching(problems, page, "title", "page title"), checks.report(problems)
     assert _matching(problems, page, "title", "heading"), checks.report(problems)

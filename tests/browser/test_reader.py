@@ -29,6 +29,11 @@ def test_tables_are_for_people(reader_seen):
     assert not problems, checks.report(problems)
 
 
+def test_download_links_have_distinct_names(reader_seen):
+    problems = reader.check_download_names(reader_seen)
+    assert not problems, checks.report(problems)
+
+
 def test_chapter_titles_name_the_place(reader_seen, built_site):
     problems = reader.check_titles(reader_seen, built_site)
     assert not problems, checks.report(problems)
