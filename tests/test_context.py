@@ -179,8 +179,8 @@ def test_table_for_people(ctx, shown, tmp_path):
     })  # fmt: skip
     ctx.table(data, name="p", caption="Deaths, 2014", source="ONS")
     text = shown[-1][0]
-    assert "<caption>Deaths, 2014</caption>" in text and '<th scope="row">Rugby</th>' in text
-    assert '<th scope="col">Area</th>' in text and "Lower 95 % limit" in text and "area_name" not in text
+    assert "<caption>Deaths, 2014</caption>" in text and '<th scope="row" class="text">Rugby</th>' in text
+    assert '<th scope="col" class="text">Area</th>' in text and "Lower 95 % limit" in text and "area_name" not in text
     assert "<td>431</td>" in text and "431.0" not in text
     assert "<td>£1.05</td>" in text and "<NA>" not in text and "<td>–</td>" in text and "– no value" in text
     assert "E1" not in text  # codes stay in the CSV
@@ -208,7 +208,7 @@ def test_table_says_a_one_value_column_once_and_leaves_keys_to_the_csv(ctx, show
                          "period": ["2016-20"] * 3, "value": [79.1, 80.2, 81.3], "decimals": [1, 1, 1]})
     ctx.table(data, name="k", caption="Keys", source="s")
     text = shown[-1][0]
-    assert "le_male" not in text and "E1" not in text and '<th scope="row">A 001</th>' in text
+    assert "le_male" not in text and "E1" not in text and '<th scope="row" class="text">A 001</th>' in text
     assert "On every row, label: Life expectancy, males; period: 2016-20." in text
     assert text.count('scope="col"') == 2  # neighbourhood and value
 

@@ -147,6 +147,10 @@ def _choose(data: pd.DataFrame, columns: Mapping[str, str] | None, limit: int):
             constant = [c for c in chosen[1:] if data[c].notna().all() and data[c].astype(str).nunique() == 1]
             chosen = [c for c in chosen if c not in constant]
         headings = {c: humanise(c) for c in data.columns}
+    long_text = [c for c in chosen if not pd.api.types.is_numeric_dtype(data[c])
+                 and data[c].dropna().astype(str).str.len().max() > 40]
+    if len(long_text) >= 3:
+        limit = min(limit, 5)  # columns of sentences need the room: fewer of them on the page
     if len(chosen) > limit:
         # Wide tables: the 99.8 % limits go first (the 95 % limits stay), then columns from the right.
         extra = [c for c in chosen if "99_8" in c or "99.8" in str(c)]
@@ -205,7 +209,9 @@ def render(
         per_row = {c for c in chosen if pd.api.types.is_float_dtype(data[c]) and c not in money_columns}
     formats.update({c: f for c, f in (formatters or {}).items() if c in chosen})
 
-    head = "".join(f'<th scope="col">{html.escape(headings[c])}</th>' for c in chosen)
+    text_columns = {c for c in chosen if not pd.api.types.is_numeric_dtype(data[c]) and not pd.api.types.is_bool_dtype(data[c])}
+    css = {c: ' class="text"' if c in text_columns else "" for c in chosen}
+    head = "".join(f'<th scope="col"{css[c]}>{html.escape(headings[c])}</th>' for c in chosen)
     rows, any_missing = [], False
     for _, record in shown.iterrows():
         cells = []
@@ -218,7 +224,7 @@ def render(
             any_missing |= text == DASH
             tag = "th" if k == 0 else "td"
             scope = ' scope="row"' if k == 0 else ""
-            cells.append(f"<{tag}{scope}>{html.escape(text)}</{tag}>")
+            cells.append(f"<{tag}{scope}{css[c]}>{html.escape(text)}</{tag}>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     table = (
         f'<table class="phna-table"><caption>{html.escape(caption)}</caption>'
