@@ -38,7 +38,8 @@ class Breakage:
     css_file: str  # stylesheet with an external @import
     # The chapter also gets, for the reader checks: an over-long alt text on a chart shrunk to 120 px (text too
     # small), a table without caption or row headers showing "<NA>" and counts as "431.0", build words, a
-    # button whose accessible name does not match its text (axe), and a title and heading without the place.
+    # button whose accessible name does not match its text and a toggle with no name (axe), and a title and
+    # heading without the place.
     # The script page gets two download links with the same name (the chapter must keep having none).
 
 
@@ -88,7 +89,8 @@ def broken_site(built_site: Path, tmp_path_factory) -> Breakage:
         1,
     )
     same = '<a class="reference download internal" href="data.csv">Download the data behind this chart (CSV)</a>'
-    html = re.sub(r"(</h1>)", lambda m: m.group(1) + f"<p>{same} {same}</p>", html, count=1)
+    start = html.find("<article")
+    html = html[:start] + re.sub(r"(</h1>)", lambda m: m.group(1) + f"<p>{same} {same}</p>", html[start:], count=1)
     (site / script_page).write_text(html, encoding="utf-8")
 
     # 7. an external @import in a stylesheet the pages load.
@@ -114,11 +116,13 @@ def _break_for_readers(site: Path, chapter: str, html: str) -> str:
         '<table><thead><tr><th>district_name</th><th>deaths</th><th>status</th></tr></thead><tbody>'
         "<tr><td>A</td><td>431.0</td><td>&lt;NA&gt;</td></tr><tr><td>B</td><td>12.0</td><td>ok</td></tr></tbody></table>"
         "<p>Read from ../shared/data with data/plus_groups.yaml: <code>deaths_extract</code> None.</p>"
-        '<button aria-label="Go">Search the book</button>'
+        '<button aria-label="Go">Search the book</button><details><summary></summary>More</details>'
     )
-    html = re.sub(r"(</h1>)", r"\1" + block.replace("\\", "\\\\"), html, count=1)
     html = re.sub(r"<title>.*?</title>", "<title>A chapter — a book</title>", html, count=1, flags=re.S)
-    return re.sub(r"(<h1[^>]*>).*?(</h1>)", r"\1A chapter\2", html, count=1, flags=re.S)
+    start = html.find("<article")  # the page's own heading (an earlier <h1> is the theme's print-only copy)
+    head, body = html[:start], html[start:]
+    body = re.sub(r"(<h1[^>]*>).*?(</h1>)", lambda m: m.group(1) + "A chapter" + m.group(2) + block, body, count=1, flags=re.S)
+    return head + body
 
 
 @pytest.fixture(scope="session")

@@ -58,7 +58,7 @@ _LOOK = """() => {
   });
   const code = [...main.querySelectorAll('code, kbd, samp')].map(text).filter((t) => t);
   const downloads = [...main.querySelectorAll('a[href]')]
-    .filter((a) => a.classList.contains('download') || /\.csv$/i.test(a.getAttribute('href').split('?')[0]))
+    .filter((a) => a.classList.contains('download') || /\\.csv$/i.test(a.getAttribute('href').split('?')[0]))
     .map((a) => (a.getAttribute('aria-label') || text(a)));
   return {title: document.title, h1: text(main.querySelector('h1')), text: text(main), code, images, tables, downloads};
 }"""

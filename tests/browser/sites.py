@@ -68,7 +68,7 @@ Share of the population by decile. *Source: made up for the tests.*
 """
 
 TABLE = """<div class="phna-table-wrap">
-<table class="phna-table"><caption>Share of the demo place's population by decile</caption><thead><tr><th scope="col">Decile</th><th scope="col">People</th><th scope="col">Share (%)</th></tr></thead><tbody><tr><th scope="row">1</th><td>617</td><td>50.0</td></tr><tr><th scope="row">2</th><td>–</td><td>50.0</td></tr></tbody></table>
+<table class="phna-table"><caption>Share of the demo place's population by decile</caption><thead><tr><th scope="col">Decile</th><th scope="col">People</th><th scope="col">Share (%)</th></tr></thead><tbody><tr><th scope="row">1</th><td>617</td><td>50.5</td></tr><tr><th scope="row">2</th><td>–</td><td>49.5</td></tr></tbody></table>
 </div>
 
 – no value: not published, or not shown because it rests on too few events or people.
