@@ -131,10 +131,10 @@ def test_footer_records_parameters_sources_and_modules(ctx, shown, mirror):
     assert record["parameters"]["place"] == "rugby"
     assert any(s.startswith("lookups.") for s in record["sources"])
     assert "phna.context" in record["modules"]
-    assert "About this chapter" in text and '<th scope="row">Place</th><td>Rugby</td>' in text
+    assert "About this chapter" in text and '<th scope="row" class="text">Place</th><td class="text">Rugby</td>' in text
     # parameters in words, never as code
     assert "`" not in text.replace("```", "").replace("{doc}`/book/methods`", "").replace("{doc}`/book/data-sources`", "")
-    assert "<td>95 % and 99.8 %</td>" in text and "Confidence levels" in text and "deprivation_index" not in text
+    assert "<td class=\"text\">95 % and 99.8 %</td>" in text and "Confidence levels" in text and "deprivation_index" not in text
 
 
 def test_settings_in_words():
@@ -188,7 +188,7 @@ def test_table_for_people(ctx, shown, tmp_path):
 
 
 def test_wide_table_shows_seven_columns_and_names_the_rest(ctx, shown):
-    data = pd.DataFrame({f"c{i}": [float(i) + 0.5] for i in range(10)} | {"lower_99_8": [1.5], "upper_99_8": [2.5]})
+    data = pd.DataFrame({f"c{i}": [float(i) + 0.5, i + 0.25] for i in range(10)} | {"lower_99_8": [1.5, 1.6], "upper_99_8": [2.5, 2.6]})
     ctx.table(data, name="w", caption="Wide", source="s")
     text = shown[-1][0]
     assert text.count('scope="col"') == 7 and "The CSV also has" in text and "99.8 %" in text
@@ -227,3 +227,12 @@ def test_download_links_on_a_page_have_distinct_names(ctx, shown):
         ctx.figure(fig, name=caption, alt="A chart.", caption=caption, source="s", data=pd.DataFrame({"a": [1]}))
     first, second = shown[-2][0], shown[-1][0]
     assert "“Under-75 mortality in 2014”" in first and "“Females, 2014”" in second
+
+
+def test_a_one_row_table_is_turned_on_its_side(ctx, shown):
+    data = pd.DataFrame({"area_code": ["E07000220"], "area_name": ["Rugby"], "value": [30.246908], "lower_ci": [24.2],
+                         "comparison_england": ["similar"], "status": [None]})
+    ctx.table(data, name="one", caption="One row", source="s")
+    text = shown[-1][0]
+    assert '<th scope="row" class="text">Compared with England</th><td class="text">similar</td>' in text
+    assert '<th scope="row" class="text">Value</th><td class="text">30.2</td>' in text and "E07000220" not in text

@@ -307,11 +307,13 @@ class ChapterContext:
         record = provenance.collect(self.parameters)
         rows = provenance.catalogue_summary(record["sources"])
         settings = "".join(
-            f"<tr><th scope=\"row\">{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in self.settings_in_words()
+            f"<tr><th scope=\"row\" class=\"text\">{html.escape(k)}</th><td class=\"text\">{html.escape(v)}</td></tr>"
+            for k, v in self.settings_in_words()
         )
         sources = "".join(
-            f"<tr><th scope=\"row\">{html.escape(str(r['title']).replace('_', ' '))}</th><td>{html.escape(str(r['publisher']))}</td>"
-            f"<td>{html.escape(str(r['licence']))}</td><td>{html.escape(str(r['sha256'])[:12])}</td></tr>"
+            f"<tr><th scope=\"row\" class=\"text\">{html.escape(str(r['title']).replace('_', ' '))}</th>"
+            f"<td class=\"text\">{html.escape(str(r['publisher']))}</td><td class=\"text\">{html.escape(str(r['licence']))}</td>"
+            f"<td>{html.escape(str(r['sha256'])[:12])}</td></tr>"
             for r in rows
         )
         text = (

@@ -124,7 +124,7 @@ class PageTable:
     hidden: list[str] = field(default_factory=list)
 
 
-def _choose(data: pd.DataFrame, columns: Mapping[str, str] | None, limit: int):
+def _choose(data: pd.DataFrame, columns: Mapping[str, str] | None, limit: int, lift_constants: bool = True):
     """The columns shown (in order), their headings, the headings of columns left in the CSV, and the columns
     with one value on every row (said once under the table)."""
     constant: list[str] = []
@@ -143,7 +143,7 @@ def _choose(data: pd.DataFrame, columns: Mapping[str, str] | None, limit: int):
         chosen = [c for c in chosen if not (_CODE.search(c) and stem(c, "code") in names)]
         chosen = [c for c in chosen if not (_is_keys(data[c]) and any(k in chosen for k in (f"{c}_label", f"{c}_name", "label", "description")))]
         # A column with one value on every row is said once, under the table, not repeated down it.
-        if len(data) > 2:
+        if len(data) >= 2 and lift_constants:
             constant = [c for c in chosen[1:] if data[c].notna().all() and data[c].astype(str).nunique() == 1]
             chosen = [c for c in chosen if c not in constant]
         headings = {c: humanise(c) for c in data.columns}
@@ -152,10 +152,14 @@ def _choose(data: pd.DataFrame, columns: Mapping[str, str] | None, limit: int):
     if len(long_text) >= 3:
         limit = min(limit, 5)  # columns of sentences need the room: fewer of them on the page
     if len(chosen) > limit:
-        # Wide tables: the 99.8 % limits go first (the 95 % limits stay), then columns from the right.
-        extra = [c for c in chosen if "99_8" in c or "99.8" in str(c)]
-        chosen = [c for c in chosen if c not in extra[: len(chosen) - limit]]
-        chosen = chosen[:limit]
+        # Wide tables: the 99.8 % limits go first (the 95 % limits stay), then other comparators' values, roles
+        # and statuses, then columns from the right; a comparison in words stays as long as there is room.
+        for pattern in (r"99_8|99\.8", r"^benchmark_", r"^(role|status|unit|units)$"):
+            extra = [c for c in chosen if re.search(pattern, str(c))]
+            chosen = [c for c in chosen if c not in extra[: max(0, len(chosen) - limit)]]
+        while len(chosen) > limit:
+            droppable = [c for c in chosen[1:] if not str(c).startswith("comparison")] or chosen[1:]
+            chosen.remove(droppable[-1])
     hidden = [headings.get(c, humanise(c)) for c in data.columns if c not in chosen and c not in METADATA_COLUMNS
               and c not in constant and not data[c].isna().all()]
     return chosen, headings, hidden, constant
@@ -196,6 +200,8 @@ def render(
     max_columns, max_rows : int
         Columns and rows shown on the page; the CSV keeps them all.
     """
+    if len(data) == 1 and not columns:
+        return _one_row(data, caption=caption, formatters=formatters, money=money, decimals=decimals)
     chosen, headings, hidden, constant = _choose(data, columns, max_columns)
     shown = data.head(max_rows)
     money_columns = set(money) if money is not None else {c for c in chosen if is_money(c) or is_money(headings[c])}
@@ -244,6 +250,26 @@ def render(
     if hidden:
         notes.append("The CSV also has " + _join([h.lower() if not h[:2].isupper() else h for h in hidden]) + ".")
     return PageTable(table, notes, hidden)
+
+
+def _one_row(data: pd.DataFrame, *, caption: str, formatters, money, decimals) -> PageTable:
+    """A table of one row is easier to read turned on its side: one line per column, its heading and value."""
+    chosen, headings, _hidden, _constant = _choose(data, None, limit=10_000, lift_constants=False)
+    money_columns = set(money) if money is not None else {c for c in chosen if is_money(c) or is_money(headings[c])}
+    record = data.iloc[0]
+    rows, any_missing = [], False
+    for c in chosen:
+        places = decimals.get(c) if isinstance(decimals, Mapping) else decimals
+        if "decimals" in data.columns and decimals is None and pd.api.types.is_float_dtype(data[c]) and pd.notna(record["decimals"]):
+            places = int(record["decimals"])
+        write = (formatters or {}).get(c) or column_formatter(data[c], column=c, money_column=c in money_columns, decimals=places)
+        text = str(write(record[c]))
+        text = DASH if text in ("", "nan", "NaN", "<NA>", "None", "NaT") else text
+        any_missing |= text == DASH
+        rows.append(f'<tr><th scope="row" class="text">{html.escape(headings[c])}</th><td class="text">{html.escape(text)}</td></tr>')
+    table = (f'<table class="phna-table"><caption>{html.escape(caption)}</caption><thead><tr><th scope="col">Measure</th>'
+             f'<th scope="col">Value</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
+    return PageTable(table, [MISSING_NOTE] if any_missing else [], [])
 
 
 def _join(words: list[str]) -> str:
