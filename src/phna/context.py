@@ -310,10 +310,9 @@ class ChapterContext:
             f"<tr><th scope=\"row\" class=\"text\">{html.escape(k)}</th><td class=\"text\">{html.escape(v)}</td></tr>"
             for k, v in self.settings_in_words()
         )
-        sources = "".join(
-            f"<tr><th scope=\"row\" class=\"text\">{html.escape(str(r['title']).replace('_', ' '))}</th>"
-            f"<td class=\"text\">{html.escape(str(r['publisher']))}</td><td class=\"text\">{html.escape(str(r['licence']))}</td>"
-            f"<td>{html.escape(str(r['sha256'])[:12])}</td></tr>"
+        sources = "\n".join(
+            f"- {_md(str(r['title']).replace('_', ' '))}: {_md(str(r['publisher']))}; {_md(str(r['licence']))}; "
+            f"checksum {str(r['sha256'])[:12]}"
             for r in rows
         )
         text = (
@@ -324,10 +323,8 @@ class ChapterContext:
             '<div class="phna-table-wrap">\n<table class="phna-table phna-about"><caption>How this chapter was run'
             '</caption><thead><tr><th scope="col">Setting</th><th scope="col">Value</th></tr></thead>'
             f"<tbody>{settings}</tbody></table>\n</div>\n\n"
-            '<div class="phna-table-wrap">\n<table class="phna-table phna-about"><caption>Data sources read for this '
-            'chapter</caption><thead><tr><th scope="col">Source</th><th scope="col">Publisher</th>'
-            '<th scope="col">Licence</th><th scope="col">Checksum (first 12 characters of SHA-256)</th></tr></thead>'
-            f"<tbody>{sources}</tbody></table>\n</div>\n"
+            "Data sources read for this chapter (publisher; licence; the first 12 characters of the file's SHA-256 "
+            "checksum):\n\n" + sources + "\n"
         )
         _display_markdown(text, metadata={"phna_provenance": record})
 
@@ -350,6 +347,11 @@ class ChapterContext:
             else:
                 out.append((tables.humanise(key).replace("_", " "), setting_words(value)))
         return out
+
+
+def _md(text: str) -> str:
+    """Text safe to put in Markdown as it is (no emphasis, links or roles)."""
+    return re.sub(r"([\\`*_\[\]{}<>|#])", r"\\\1", text)
 
 
 def chapter(name: str, **parameters: Any) -> ChapterContext:

@@ -33,7 +33,8 @@ def label_tables(app, doctree: nodes.document) -> None:
         if not any(isinstance(child, nodes.title) for child in table.children):
             title = _section_title(table)
             if title:
-                table.insert(0, nodes.title(title, title))
+                # the heading is just above: the caption is there for screen readers (hidden by phna.css)
+                table.insert(0, nodes.title(title, title, classes=["phna-section-caption"]))
         if not table["ids"]:
             doctree.set_id(table)  # Sphinx expects a table with a caption to have an id
 

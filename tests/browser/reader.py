@@ -34,7 +34,8 @@ BUILD_WORDS = {
     "a relative path": re.compile(r"\.\./[\w./-]+"),
     "a config or code file name": re.compile(r"\b[\w-]+\.(?:ya?ml|ipynb|py|json|toml)\b"),
     "a code identifier": re.compile(r"(?<![\w/.@-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w/.@-])"),
-    "a Python value": re.compile(r"\b(?:None|NaN|nan|True|False)\b(?!\w)"),
+    # "None of its areas …" is English; "None" as a value is not
+    "a Python value": re.compile(r"\b(?:NaN|nan|True|False)\b|\bNone\b(?!\s+(?:of|is|are|was|were|has|have|had|in|at)\b)"),
     "an unfinished plural": re.compile(r"\w\(s\)"),
 }
 

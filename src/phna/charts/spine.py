@@ -110,7 +110,7 @@ def spine_chart(
             words.append(f"England {fmt_num(row['england'], decimals)}" if pd.notna(row["england"]) else "England: no value")
         text = "\n".join(textwrap.wrap(label, 62) + textwrap.wrap("; ".join(words), 62))
         lines.append((y, text, "label"))
-        y += 0.28 * (text.count("\n") + 1) + 0.26
+        y += 0.28 * (text.count("\n") + 1) + 0.32
         rows.append((y, name))
         y += 0.42
     height = 0.9 + y * 0.62
