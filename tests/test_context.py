@@ -91,7 +91,7 @@ def test_empty_data_gives_a_clear_message_not_a_blank_chart(ctx, shown, tmp_path
     fig, _ = plt.subplots()
     ctx.figure(fig, name="empty", alt="nothing", caption="Trend", source="s", data=pd.DataFrame())
     assert "not shown" in shown[-1][0] and "no data" in shown[-1][0]
-    assert not (tmp_path / "data" / "test-empty.png").exists()
+    assert not (tmp_path / "data" / "test-empty.svg").exists()
     ctx.table(pd.DataFrame(), name="t", caption="Table", source="s")
     assert "not shown" in shown[-1][0]
 

@@ -85,8 +85,7 @@ def scatter_fit(
     if reference is not None:
         ax.axhline(reference, color=style.REGION, linewidth=1, linestyle=":", zorder=3,
                    label=reference_label or f"Reference ({reference:g})")
-        style.label_line(ax, (reference_label or f"Reference ({reference:g})").split(" (")[0], y=reference,
-                         colour=style.REGION)
+        style.label_line(ax, reference_label or f"Reference ({reference:g})", y=reference, colour=style.REGION)
     only_hi = hi & ~nm
     if only_hi.any():
         ax.scatter(xs[only_hi], ys[only_hi], s=26, color=style.PLACE, edgecolor="white", linewidth=0.5, zorder=5,
