@@ -169,6 +169,10 @@ def fit_width(fig, width: float | None = None) -> None:
                     room = width_pt * 0.97
                 chars = max(20, int(room / (title.get_fontsize() * 0.6)))
                 title.set_text(textwrap.fill(" ".join(content.split()), chars))
+            label = ax.yaxis.label
+            if label.get_text().strip():
+                chars = max(12, int(box.height * fig.get_figheight() * 72 * 0.97 / (label.get_fontsize() * 0.55)))
+                label.set_text(textwrap.fill(" ".join(label.get_text().split()), chars))
             label = ax.xaxis.label
             if label.get_text().strip():
                 centre = box.x0 + box.width / 2
@@ -179,7 +183,7 @@ def fit_width(fig, width: float | None = None) -> None:
         for ax in fig.axes:
             # A legend hung below the chart goes below the x axis's labels, whatever their height now.
             legend = ax.get_legend()
-            if legend is None or "upper" not in str(legend._loc_real if hasattr(legend, "_loc_real") else legend._loc):
+            if legend is None or legend._loc not in (1, 2, 9, "upper right", "upper left", "upper center"):
                 continue
             anchor = legend.get_bbox_to_anchor().transformed(ax.transAxes.inverted())
             if anchor.y0 >= 0:

@@ -241,14 +241,14 @@ def render(
         said = []
         for c in constant:
             value = column_formatter(data[c], column=c, money_column=c in money_columns or is_money(c), decimals=None)(data[c].iloc[0])
-            said.append(f"{headings.get(c, humanise(c)).lower() if not headings.get(c, humanise(c))[:2].isupper() else headings.get(c, humanise(c))}: {value}")
+            said.append(f"{_lower_first(headings.get(c, humanise(c)))}: {value}")
         notes.append("On every row, " + "; ".join(said) + ".")
     if any_missing:
         notes.append(MISSING_NOTE)
     if len(data) > max_rows:
         notes.append(f"The first {max_rows} of {len(data)} rows are shown; the CSV has them all.")
     if hidden:
-        notes.append("The CSV also has " + _join([h.lower() if not h[:2].isupper() else h for h in hidden]) + ".")
+        notes.append("The CSV also has " + _join([_lower_first(h) for h in hidden]) + ".")
     return PageTable(table, notes, hidden)
 
 
@@ -270,6 +270,11 @@ def _one_row(data: pd.DataFrame, *, caption: str, formatters, money, decimals) -
     table = (f'<table class="phna-table"><caption>{html.escape(caption)}</caption><thead><tr><th scope="col">Measure</th>'
              f'<th scope="col">Value</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
     return PageTable(table, [MISSING_NOTE] if any_missing else [], [])
+
+
+def _lower_first(heading: str) -> str:
+    """A heading inside a sentence: "Compared with England" → "compared with England" (acronyms kept)."""
+    return heading if heading[:2].isupper() else heading[:1].lower() + heading[1:]
 
 
 def _join(words: list[str]) -> str:
