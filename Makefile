@@ -21,6 +21,7 @@ book: $(STAMP)
 
 test: $(STAMP)
 	bash scripts/vendor-mathjax.sh
+	bash scripts/vendor-axe.sh
 	$(BIN)/python -m pytest -n 2
 
 verify: $(STAMP)

@@ -27,6 +27,18 @@ def test_site_loads_nothing_from_other_hosts(site):
     assert not problems, checks.report(problems)
 
 
+def test_the_accessibility_checker_is_not_shipped(site, tmp_path):
+    """axe-core is a test tool: injected by the browser tests, never part of the book."""
+    def shipped(folder: Path) -> list[str]:
+        found = [p.relative_to(folder).as_posix() for p in folder.rglob("axe*.js")]
+        return found + [p.relative_to(folder).as_posix() for p in folder.rglob("*.html") if "axe.min.js" in p.read_text(encoding="utf-8")]
+
+    assert not shipped(site), shipped(site)
+    (tmp_path / "_static").mkdir()
+    (tmp_path / "_static" / "axe.min.js").write_text("/* axe */")
+    assert shipped(tmp_path) == ["_static/axe.min.js"]  # the check would see it
+
+
 def test_maths_uses_the_vendored_mathjax(site):
     config = yaml.safe_load((REPO / "_config.yml").read_text(encoding="utf-8"))["sphinx"]["config"]
     assert not checks.is_external(config["mathjax_path"]), "mathjax_path must point at the vendored copy"

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import html
 import re
+import warnings
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
@@ -25,17 +26,17 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from phna import provenance
-from phna.wording import fmt_num
+from phna import tables
+from phna.page import (  # noqa: F401 - ALT_LIMIT is part of this module's interface
+    ALT_LIMIT, DEPRIVATION_INDICES, chart_title, download_link, first_sentence, save_figure, setting_words, short_alt,
+)
+from phna.tables import METADATA_COLUMNS  # noqa: F401 - kept importable from here
+from phna.wording import fmt_num, join_names, plural
 from phna.config import Config, Place, load_config
 from phna.parameters import resolve
 from phna.errors import ConfigError
 
 DATA_DIR = "data"
-
-#: Self-describing columns of phna.stats output: kept in the CSV, left out of tables on the page.
-METADATA_COLUMNS = {
-    "statistic", "method", "confidence", "suppressed", "polarity", "source_file", "value_type", "multiplier",
-}  # fmt: skip
 
 
 def _display_markdown(text: str, metadata: dict | None = None) -> None:
@@ -166,25 +167,37 @@ class ChapterContext:
         caption: str,
         source: str,
         data: pd.DataFrame,
+        format: str = "svg",  # noqa: A002 - the word matplotlib uses
     ) -> None:
-        """Publish a figure: PNG with alt text, caption with its source, and the CSV behind it."""
+        """Publish a figure: the image with alt text, caption with its source, and the CSV behind it.
+
+        Charts are SVG by default: their text stays sharp at any width and the site checks measure it (the
+        text stays text; dense layers such as thousands of points or small-area shapes are rasterised inside
+        the SVG to keep it small). ``format="png"`` is still accepted. Alt text says what the chart is and its
+        one message in at most :data:`ALT_LIMIT` characters (the numbers are in the CSV); longer alt text is cut
+        at a sentence (or word) boundary with a warning.
+        """
         if not alt or not alt.strip():
             raise ValueError(f"figure {name!r} needs alt text describing what it shows")
+        if format not in ("svg", "png"):
+            raise ValueError(f"figure {name!r}: format must be 'svg' or 'png', not {format!r}")
         if data is None or len(data) == 0:
             plt.close(fig)
             self.unavailable(caption, "There are no data for this place and period.")
             return
-        png = self._path(name, ".png")
-        fig.savefig(png)
+        image = self._path(name, f".{format}")
+        title = chart_title(fig)
+        save_figure(fig, image)
         plt.close(fig)
         csv = self.write_csv(data, name)
         self._figures += 1
         label = f"fig-{self.place.slug}-{self.chapter}-{_slug(name)}"
-        alt_text = " ".join(alt.split()).replace("\n", " ")
+        alt_text = short_alt(alt, name)
+        what = self._distinct(title or first_sentence(caption), first_sentence(caption))
         _display_markdown(
-            f"```{{figure}} {DATA_DIR}/{png.name}\n:alt: {alt_text}\n:name: {label}\n:width: 100%\n\n"
+            f"```{{figure}} {DATA_DIR}/{image.name}\n:alt: {alt_text}\n:name: {label}\n:class: phna-chart\n\n"
             f"{caption} *Source: {source}.*\n```\n\n"
-            f"{{download}}`Download the data behind this chart (CSV) <{DATA_DIR}/{csv.name}>`\n"
+            f"{download_link(f'Download the data behind the chart “{what}” (CSV)', csv)}\n"
         )
 
     def table(
@@ -197,53 +210,90 @@ class ChapterContext:
         formatters: dict | None = None,
         columns: dict[str, str] | None = None,
         max_rows: int = 60,
+        money: Sequence[str] | None = None,
+        decimals: int | dict[str, int] | None = None,
+        max_columns: int = tables.MAX_COLUMNS,
     ) -> None:
-        """Publish a table (HTML) with its caption, source and a CSV download.
+        """Publish a table for people, with its caption, source and a CSV download (see :mod:`phna.tables`).
 
         The CSV holds every column at full precision; the page shows ``columns`` (a mapping of column →
-        heading; default all) with numbers rounded for reading (see :func:`display_format`).
+        heading; default: all but method metadata and area codes, headed in words), at most ``max_columns``
+        of them, with counts as whole numbers, ``money`` columns in pounds, other numbers rounded for reading
+        (or to ``decimals``, to match the text), and a dash with a note for a missing value.
         """
         if data is None or len(data) == 0:
             self.unavailable(caption, "There are no data for this place and period.")
             return
         csv = self.write_csv(data, name)
-        shown = data.head(max_rows)
-        hidden = []
-        if columns:
-            shown = shown[list(columns)].rename(columns=columns)
-        else:
-            # Method metadata stays in the CSV; on the page it would crowd out the numbers.
-            hidden = [c for c in shown.columns if c in METADATA_COLUMNS or (c == "reason" and shown[c].isna().all())]
-            shown = shown.drop(columns=hidden)
-        formats = {c: display_format(shown[c]) for c in shown.columns if pd.api.types.is_float_dtype(shown[c])}
-        formats.update(formatters or {})
-        table_html = shown.to_html(index=False, na_rep="–", formatters=formats, border=0, classes="phna-table")
-        more = f" (first {max_rows} of {len(data)} rows; all rows in the CSV)" if len(data) > max_rows else ""
-        if hidden:
-            more += f" ({', '.join(hidden)} in the CSV)"
+        page = tables.render(data, caption=caption, columns=columns, formatters=formatters, money=money,
+                             decimals=decimals, max_columns=max_columns, max_rows=max_rows)
+        notes = " ".join(page.notes)
+        what = self._distinct(first_sentence(caption), first_sentence(caption, 140))
         _display_markdown(
-            f"**{html.escape(caption)}**{more}\n\n<div class=\"phna-table-wrap\">\n{table_html}\n</div>\n\n"
-            f"*Source: {source}.* {{download}}`Download this table (CSV) <{DATA_DIR}/{csv.name}>`\n"
+            f'<div class="phna-table-wrap">\n{page.html}\n</div>\n\n'
+            + (f"{notes}\n\n" if notes else "")
+            + f"*Source: {source}.* {download_link(f'Download the table “{what}” (CSV)', csv)}\n"
         )
 
+    def _distinct(self, name: str, fallback: str) -> str:
+        """A name for a download link not yet used on this page (a screen reader lists links by name)."""
+        used = self.__dict__.setdefault("_link_names", set())
+        for candidate in (name, fallback, *(f"{name} ({k})" for k in range(2, 100))):
+            if candidate and candidate not in used:
+                used.add(candidate)
+                return candidate
+        return name
+
     def footer(self) -> None:
-        """Show how this chapter was made, and record it for the runner."""
+        """Show how this chapter was made, in words, and record it for the runner."""
         record = provenance.collect(self.parameters)
         rows = provenance.catalogue_summary(record["sources"])
-        params = "\n".join(f"| `{k}` | `{v}` |" for k, v in self.parameters.items())
+        settings = "".join(
+            f"<tr><th scope=\"row\" class=\"text\">{html.escape(k)}</th><td class=\"text\">{html.escape(v)}</td></tr>"
+            for k, v in self.settings_in_words()
+        )
         sources = "\n".join(
-            f"| {r['title']} | {r['publisher']} | {r['licence']} | `{r['sha256'][:12]}` |" for r in rows
+            f"- {_md(str(r['title']).replace('_', ' '))}: {_md(str(r['publisher']))}; {_md(str(r['licence']))}; "
+            f"checksum {str(r['sha256'])[:12]}"
+            for r in rows
         )
         text = (
             "```{rubric} About this chapter\n```\n\n"
-            f"Generated by `phna` {record['phna_version']} on {record['run_at']} "
-            f"from the template `analyses/{self.chapter}.ipynb`. "
+            f"Made by the book's own code (version {record['phna_version']}) on {record['run_at']}. "
             "Methods are described in {doc}`/book/methods`; "
             "every source is listed in {doc}`/book/data-sources`.\n\n"
-            "| parameter | value |\n|---|---|\n" + params + "\n\n"
-            "| data source read | publisher | licence | sha256 |\n|---|---|---|---|\n" + sources + "\n"
+            '<div class="phna-table-wrap">\n<table class="phna-table phna-about"><caption>How this chapter was run'
+            '</caption><thead><tr><th scope="col">Setting</th><th scope="col">Value</th></tr></thead>'
+            f"<tbody>{settings}</tbody></table>\n</div>\n\n"
+            "Data sources read for this chapter (publisher; licence; the first 12 characters of the file's SHA-256 "
+            "checksum):\n\n" + sources + "\n"
         )
         _display_markdown(text, metadata={"phna_provenance": record})
+
+    def settings_in_words(self) -> list[tuple[str, str]]:
+        """The chapter's parameters as a reader would say them ("Confidence levels", "95 % and 99.8 %")."""
+        out = []
+        for key, value in self.parameters.items():
+            if key == "place":
+                out.append(("Place", self.name))
+            elif key == "comparators":
+                out.append(("Compared with", join_names(self.comparator_names())))
+            elif key == "deprivation_index":
+                out.append(("Deprivation index", DEPRIVATION_INDICES.get(str(value), str(value))))
+            elif key == "confidence":
+                levels = [value] if isinstance(value, (int, float)) else list(value)
+                out.append((plural(len(levels), "Confidence level").split(" ", 1)[1].capitalize(),
+                            join_names([f"{float(c) * 100:g} %" for c in levels])))
+            elif key == "period":
+                out.append(("Period", "the latest published for each source" if value == "latest" else str(value)))
+            else:
+                out.append((tables.humanise(key).replace("_", " "), setting_words(value)))
+        return out
+
+
+def _md(text: str) -> str:
+    """Text safe to put in Markdown as it is (no emphasis, links or roles)."""
+    return re.sub(r"([\\`*_\[\]{}<>|#])", r"\\\1", text)
 
 
 def chapter(name: str, **parameters: Any) -> ChapterContext:

@@ -211,7 +211,7 @@ def test_template_reruns_with_different_parameters(mirror, tmp_path):
             chart = pd.read_csv(folder / "data" / "proportionate-universalism-places.csv")
             prop = chart[chart["method"] == "proportionate"].set_index("unit")["allocation"]
             assert prop.to_dict() == table.set_index("unit")["allocation"].to_dict()
-            assert (folder / "data" / "proportionate-universalism-deciles.png").is_file()
+            assert (folder / "data" / "proportionate-universalism-deciles.svg").is_file()
             tables[run] = table.set_index("unit")
         assert not np.allclose(tables["a"]["share"], tables["b"]["share"])
         assert not np.allclose(tables["a"]["allocation"], tables["b"]["allocation"])

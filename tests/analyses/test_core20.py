@@ -141,7 +141,7 @@ def test_template_runs(mirror, tmp_path):
                         cwd=str(tmp_path), kernel_name="python3", progress_bar=False)
     out = tmp_path / "data"
     for name in ("core20-map", "core20-age-profile", "msoa-life-expectancy", "msoa-mortality"):
-        assert (out / f"core20plus5-{name}.png").is_file()
+        assert (out / f"core20plus5-{name}.svg").is_file()
     table = pd.read_csv(out / "core20plus5-core20-by-place.csv")
     assert {"lower_99", "upper_99"} <= set(table.columns)
     import phna

@@ -141,7 +141,7 @@ def test_template_runs(place, tmp_path, mirror, monkeypatch):
     folder = tmp_path / "data"
     for name in ("published-trend-male", "computed-male", "computed-female", "gap-by-age", "msoa-map-male",
                  "msoa-ranked-female", "published-sii-male", "healthy-female"):
-        assert (folder / f"life-expectancy-{name}.png").exists(), name
+        assert (folder / f"life-expectancy-{name}.svg").exists(), name
         assert (folder / f"life-expectancy-{name}.csv").exists(), name
     params = ChapterContext("life-expectancy", place=place, comparators=["E92000001", "E12000005"]).params
     expected = le.computed(params).table

@@ -262,7 +262,7 @@ def test_template_runs(place, mirror, tmp_path, monkeypatch):
     data_dir = tmp_path / "data"
     for name in ("deprivation-deciles", "deprivation-domains", "deprivation-map", "deprivation-change",
                  "indicators-spine", "le-deprivation"):
-        assert (data_dir / f"wider-determinants-{name}.png").is_file(), name
+        assert (data_dir / f"wider-determinants-{name}.svg").is_file(), name
         assert (data_dir / f"wider-determinants-{name}.csv").is_file(), name
     import phna
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from browser import checks, sites
+from browser import checks, reader, sites
 
 CHROMIUM = os.environ.get("PHNA_CHROMIUM", "/usr/bin/chromium")
 
@@ -36,6 +36,11 @@ class Breakage:
     link_page: str  # page with a broken internal link
     script_page: str  # page with an external <script src> and an injected JS error
     css_file: str  # stylesheet with an external @import
+    # The chapter also gets, for the reader checks: an over-long alt text on a chart shrunk to 120 px (text too
+    # small), a table without caption or row headers showing "<NA>" and counts as "431.0", build words, a
+    # button whose accessible name does not match its text and a toggle with no name (axe), and a title and
+    # heading without the place.
+    # The script page gets two download links with the same name (the chapter must keep having none).
 
 
 def _first_image(site: Path, page: str) -> tuple[str, str] | None:
@@ -55,7 +60,7 @@ def broken_site(built_site: Path, tmp_path_factory) -> Breakage:
     shutil.copytree(built_site, site, ignore=shutil.ignore_patterns(".doctrees", ".buildinfo"))
     chapters = [page for page in checks.chapter_pages(site) if _first_image(site, page)]
     assert chapters, "the built site has no chapter page with a figure to break"
-    chapter = chapters[0]
+    chapter = next((page for page in chapters if reader.place_name(site, page)), chapters[0])
     image, src = _first_image(site, chapter)
 
     # 1. a missing image file (failed request); 2. that image's alt text stripped;
@@ -65,6 +70,7 @@ def broken_site(built_site: Path, tmp_path_factory) -> Breakage:
     html = re.sub(r'(<img\b[^>]*?\balt=")[^"]*(")', r"\1\2", html)
     html = html.replace("findings", "no-findings").replace("About this chapter", "Colophon")
     html = re.sub(r'href="([^"]*?)\.csv"', r'href="\1.txt"', html).replace('class="reference download', 'class="reference')
+    html = _break_for_readers(site, chapter, html)
     (site / chapter).write_text(html, encoding="utf-8")
 
     # 4. a broken internal link on the home page.
@@ -82,6 +88,9 @@ def broken_site(built_site: Path, tmp_path_factory) -> Breakage:
         '<script>window.addEventListener("load", () => { undefinedFunctionOnPurpose(); });</script></head>',
         1,
     )
+    same = '<a class="reference download internal" href="data.csv">Download the data behind this chart (CSV)</a>'
+    start = html.find("<article")
+    html = html[:start] + re.sub(r"(</h1>)", lambda m: m.group(1) + f"<p>{same} {same}</p>", html[start:], count=1)
     (site / script_page).write_text(html, encoding="utf-8")
 
     # 7. an external @import in a stylesheet the pages load.
@@ -91,6 +100,29 @@ def broken_site(built_site: Path, tmp_path_factory) -> Breakage:
     css = site / css_file
     css.write_text('@import url("https://fonts.example.com/css?family=Roboto");\n' + css.read_text(encoding="utf-8"))
     return Breakage(site, chapter, image, link_page, script_page, css_file)
+
+
+BROKEN_CHART = """<svg xmlns="http://www.w3.org/2000/svg" width="400pt" height="200pt" viewBox="0 0 400 200">
+<text x="10" y="100" style="font-size: 10px; font-family: sans-serif">A chart label</text></svg>"""
+
+
+def _break_for_readers(site: Path, chapter: str, html: str) -> str:
+    """The reader-check defects (see :class:`Breakage`), put into the chapter's HTML."""
+    (site / "_images").mkdir(exist_ok=True)
+    (site / "_images" / "phna-broken-chart.svg").write_text(BROKEN_CHART, encoding="utf-8")
+    up = "../" * chapter.count("/")
+    block = (
+        f'<img src="{up}_images/phna-broken-chart.svg" style="width: 120px" alt="{"A long description. " * 20}">'
+        '<table><thead><tr><th>district_name</th><th>deaths</th><th>status</th></tr></thead><tbody>'
+        "<tr><td>A</td><td>431.0</td><td>&lt;NA&gt;</td></tr><tr><td>B</td><td>12.0</td><td>ok</td></tr></tbody></table>"
+        "<p>Read from ../shared/data with data/plus_groups.yaml: <code>deaths_extract</code> None.</p>"
+        '<button aria-label="Go">Search the book</button><details><summary></summary>More</details>'
+    )
+    html = re.sub(r"<title>.*?</title>", "<title>A chapter — a book</title>", html, count=1, flags=re.S)
+    start = html.find("<article")  # the page's own heading (an earlier <h1> is the theme's print-only copy)
+    head, body = html[:start], html[start:]
+    body = re.sub(r"(<h1[^>]*>).*?(</h1>)", lambda m: m.group(1) + "A chapter" + m.group(2) + block, body, count=1, flags=re.S)
+    return head + body
 
 
 @pytest.fixture(scope="session")
@@ -123,3 +155,29 @@ def site_url(built_site):
 def broken_url(broken_site):
     with checks.serve(broken_site.site) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def axe_js() -> Path:
+    """axe-core, from node_modules (scripts/vendor-axe.sh installs the version pinned in package-lock.json)."""
+    if not reader.AXE_JS.is_file():
+        sites.ensure_axe()
+    if not reader.AXE_JS.is_file():
+        message = "axe-core is not installed: run `bash scripts/vendor-axe.sh` (needs npm)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    return reader.AXE_JS
+
+
+@pytest.fixture(scope="session")
+def reader_seen(browser, site_url, built_site, axe_js) -> list:
+    """Every content page at 1280 px (with axe-core) and at 390 px (with axe-core too: a phone is a reader)."""
+    pages = checks.content_pages(built_site)
+    return [reader.look(browser, site_url, page, width) for width in (reader.LAPTOP, reader.PHONE) for page in pages]
+
+
+@pytest.fixture(scope="session")
+def broken_seen(browser, broken_url, broken_site, axe_js) -> list:
+    pages = [(broken_site.chapter, reader.LAPTOP), (broken_site.chapter, reader.PHONE), (broken_site.script_page, reader.LAPTOP)]
+    return [reader.look(browser, broken_url, page, width) for page, width in pages]

@@ -161,7 +161,7 @@ def write_build_info(root: Path, config: Config, manifest_entries: Mapping[str, 
     for row in catalogue_summary(None):
         link = f"<{row['url']}>" if row.get("url") else "–"
         sources.append(
-            f"| {row['title']} (`{row['id']}`) | {row['publisher']} | {row['licence']} | {row.get('period', '')} "
+            f"| {row['title'].replace('_', ' ')} | {row['publisher']} | {row['licence']} | {row.get('period', '')} "
             f"| {link} | `{row['sha256'][:12]}…` |"
         )
     (path.parent / "sources.md").write_text("\n".join(sources) + "\n", encoding="utf-8")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from matplotlib.ticker import FuncFormatter, PercentFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
 from phna.charts import style
 
@@ -25,7 +25,7 @@ def population_pyramid(
     optionally ``comparator_share`` (the same for the comparator), drawn as an outline.
     """
     bands = list(dict.fromkeys(df[age]))
-    fig, ax = style.new_figure(8, 6)
+    fig, ax = style.new_figure(style.WIDTH, 5.2)
     y = np.arange(len(bands))
     for sex_value, sign, colour in (("male", -1, style.MALE), ("female", 1, style.FEMALE)):
         part = df[df[sex] == sex_value].set_index(age).reindex(bands)
@@ -48,7 +48,7 @@ def population_pyramid(
     ax.axvline(0, color="white", linewidth=1)
     ax.grid(axis="y", visible=False)
     ax.set_title(title)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.09), ncol=3)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.11), ncol=3)
     return fig
 
 
@@ -65,15 +65,17 @@ def decile_bars(
 ):
     """Bars by national deprivation decile (1 = most deprived), with the even 10 % line for England."""
     colours = style.decile_colours()
-    fig, ax = style.new_figure(8, 4.5)
+    fig, ax = style.new_figure(style.WIDTH, 4.2)
     data = df.set_index(decile).reindex(range(1, 11))
     ax.bar(data.index, data[value].fillna(0), color=[colours[i - 1] for i in data.index], edgecolor="white")
     if comparator is not None:
         ax.axhline(comparator, color=style.ENGLAND, linestyle="--", linewidth=1, label=comparator_label)
-        ax.legend(loc="upper right")
-    ax.set_xticks(range(1, 11))
+        style.label_line(ax, comparator_label.split(" (")[0], y=comparator)
+        ax.legend(loc="upper left", bbox_to_anchor=(0, -0.4))
+    ax.set_xticks(range(1, 11), ["1\nmost", *map(str, range(2, 10)), "10\nleast"])
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 5, 10], integer=True))
     ax.yaxis.set_major_formatter(PercentFormatter(decimals=0))
     ax.grid(axis="x", visible=False)
     ax.set_title(title)

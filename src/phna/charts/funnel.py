@@ -73,7 +73,7 @@ def funnel_plot(
         names = [highlight] if isinstance(highlight, str) else list(highlight or [])
         marked = data[label].isin(names).to_numpy()
 
-    fig, ax = style.new_figure(8, 5)
+    fig, ax = style.new_figure(style.WIDTH, 4.6)
     x_max = float(xs.max()) * 1.05 if len(xs) else 1.0
     for tag, text, ls in _LIMITS:
         for side in ("lower", "upper"):
@@ -92,12 +92,13 @@ def funnel_plot(
     if centre is not None:
         ax.axhline(centre, color=style.ENGLAND, linewidth=1.2, zorder=3,
                    label=benchmark_label or f"Average (funnel centre), {centre:,.1f}")
+        style.label_line(ax, (benchmark_label or "Average").split(",")[0], y=centre)
     ax.scatter(xs[~marked], ys[~marked], s=14, color=style.OTHER, edgecolor="none", zorder=4, label="Other areas")
     if marked.any():
         ax.scatter(xs[marked], ys[marked], s=46, color=style.HIGHLIGHT, edgecolor="black", linewidth=0.6, zorder=6,
                    label="Named areas")
         for xv, yv, name in zip(xs[marked], ys[marked], data.loc[marked, label]):
-            ax.annotate(str(name), (xv, yv), xytext=(6, 4), textcoords="offset points", fontsize=9,
+            ax.annotate(str(name), (xv, yv), xytext=(6, 4), textcoords="offset points", fontsize=style.MIN_FONT,
                         fontweight="bold", zorder=7)
     if log_x:
         ax.set_xscale("log")
@@ -110,5 +111,5 @@ def funnel_plot(
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(title)
-    ax.legend(loc="upper right", fontsize=9)
+    ax.legend(loc="upper right", fontsize=style.MIN_FONT)
     return fig

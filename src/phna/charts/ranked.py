@@ -52,8 +52,8 @@ def ranked_chart(
     data[value] = pd.to_numeric(data[value], errors="coerce")
     data = data[data[value].notna()].sort_values(value, kind="stable").reset_index(drop=True)
     n = len(data)
-    per_row = 0.28 if n <= 40 else 0.16
-    fig, ax = style.new_figure(8, max(3.0, min(per_row * n + 1.4, 24)))
+    per_row = 0.26 if n <= 40 else 0.2
+    fig, ax = style.new_figure(style.WIDTH, max(3.0, min(per_row * n + 1.4, 24)))
     ys = np.arange(n)
     names = data[label].astype(str).tolist()
     is_high = np.array([name in highlight for name in names], dtype=bool)
@@ -70,8 +70,17 @@ def ranked_chart(
                   linewidth=1.4, zorder=2)
     sizes = np.where(is_high, 60, 30 if n <= 40 else 18)
     edges = ["black" if (h and category) else "none" for h in is_high]
-    ax.scatter(data[value], ys, c=colours, s=sizes, edgecolors=edges, linewidths=1.0, zorder=3)
-    ax.set_yticks(ys, names, fontsize=9 if n <= 40 else 6)
+    if category and category in data.columns:
+        # Each comparison has its own marker shape as well as its colour (colour is never the only cue).
+        cats = data[category].astype(str).to_numpy()
+        for cat in dict.fromkeys(cats):
+            pick = cats == cat
+            ax.scatter(data[value][pick], ys[pick], c=[colours[i] for i in np.flatnonzero(pick)], s=sizes[pick] * 1.3,
+                       marker=style.COMPARISON_MARKERS.get(cat, "o"), edgecolors="black",
+                       linewidths=[1.4 if h else 0.5 for h in is_high[pick]], zorder=3)
+    else:
+        ax.scatter(data[value], ys, c=colours, s=sizes, edgecolors=edges, linewidths=1.0, zorder=3)
+    ax.set_yticks(ys, names, fontsize=style.MIN_FONT)
     for tick, high in zip(ax.get_yticklabels(), is_high):
         if high:
             tick.set_fontweight("bold")
@@ -82,14 +91,16 @@ def ranked_chart(
     if benchmark is not None and np.isfinite(benchmark):
         ax.axvline(benchmark, color=style.ENGLAND, linestyle="--", linewidth=1.2, zorder=1)
         handles.append(Line2D([], [], color=style.ENGLAND, linestyle="--", label=benchmark_label))
+        style.label_line(ax, benchmark_label, x=benchmark)
     if category and category in data.columns:
         present = [c for c in style.COMPARISON if c in set(data[category].astype(str))]
-        handles += [Line2D([], [], marker="o", linestyle="none", color=style.COMPARISON[c],
-                           label=f"{c.capitalize()}") for c in present]
+        handles += [Line2D([], [], marker=style.COMPARISON_MARKERS.get(c, "o"), linestyle="none",
+                           color=style.COMPARISON[c], markeredgecolor="black", label=f"{c.capitalize()}")
+                    for c in present]
     if n == 0:
         ax.text(0.5, 0.5, "No values to show", transform=ax.transAxes, ha="center", va="center")
     if handles:
-        ax.legend(handles=handles, loc="lower right", fontsize=9)
+        ax.legend(handles=handles, loc="lower right", fontsize=style.MIN_FONT)
     ax.set_xlabel(xlabel)
     ax.grid(axis="y", visible=False)
     ax.set_title(title)

@@ -69,7 +69,7 @@ def scatter_fit(
     hi = _mask(data, highlight, labels)
     nm = _mask(data, named, labels)
     bg = ~(hi | nm)
-    fig, ax = style.new_figure(8, 5)
+    fig, ax = style.new_figure(style.WIDTH, 4.6)
     xs, ys = data[x].astype(float).to_numpy(), data[y].astype(float).to_numpy()
     ax.scatter(xs[bg], ys[bg], s=8, color=style.OTHER, alpha=0.5, edgecolor="none", zorder=2, label=legend_labels[0])
     if fit is not None and len(fit):
@@ -85,6 +85,7 @@ def scatter_fit(
     if reference is not None:
         ax.axhline(reference, color=style.REGION, linewidth=1, linestyle=":", zorder=3,
                    label=reference_label or f"Reference ({reference:g})")
+        style.label_line(ax, reference_label or f"Reference ({reference:g})", y=reference, colour=style.REGION)
     only_hi = hi & ~nm
     if only_hi.any():
         ax.scatter(xs[only_hi], ys[only_hi], s=26, color=style.PLACE, edgecolor="white", linewidth=0.5, zorder=5,
@@ -94,10 +95,10 @@ def scatter_fit(
                    label=legend_labels[2])
         if labels is not None:
             for xv, yv, name in zip(xs[nm], ys[nm], data.loc[nm, labels]):
-                ax.annotate(str(name), (xv, yv), xytext=(6, 4), textcoords="offset points", fontsize=9,
+                ax.annotate(str(name), (xv, yv), xytext=(6, 4), textcoords="offset points", fontsize=style.MIN_FONT,
                             fontweight="bold", zorder=7)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(title)
-    ax.legend(loc="upper left", fontsize=9)
+    ax.legend(loc="upper left", fontsize=style.MIN_FONT)
     return fig

@@ -10,11 +10,13 @@ table and findings, never by colour alone; districts are told apart by marker sh
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import PercentFormatter
+from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from phna.charts import style
 from phna.wording import fmt_num
@@ -28,6 +30,9 @@ COMPARISON_LABELS = {
     "lower": "Significantly lower than England",
     "not compared": "Not compared (no confidence interval)",
 }
+#: The comparison in a word or two, written beside each value (so colour is never the only cue).
+SHORT_LABELS = {"better": "better", "similar": "similar", "worse": "worse", "higher": "higher", "lower": "lower",
+                "not compared": "not compared"}
 
 
 def spine_positions(df: pd.DataFrame) -> pd.DataFrame:
@@ -82,47 +87,63 @@ def spine_chart(
     areas = list(dict.fromkeys(data[area]))
     if show_values is None:
         show_values = len(areas) <= 2
-    height = 1.2 + 0.42 * len(indicators)
-    fig, ax = style.new_figure(11, height)
-    ax.grid(False)
-    for i, name in enumerate(indicators):
-        y = len(indicators) - 1 - i
+    domains = data.groupby(indicator, sort=False)["domain"].first() if "domain" in data.columns else None
+    # A narrow layout (readable on a phone): each indicator's name, period and values on a line of text above
+    # its spine, with the comparison in words; the indicators grouped under their domain.
+    lines, rows, y, previous = [], [], 0.0, None
+    for name in indicators:
         row = data[data[indicator] == name].iloc[0]
-        ax.barh(y, row["pos_max"] - row["pos_min"], left=row["pos_min"], height=0.6, color="#E3E3E3",
+        if domains is not None and domains.get(name) != previous and pd.notna(domains.get(name)):
+            previous = domains.get(name)
+            lines.append((y, str(previous).replace("_", " ").capitalize(), "heading"))
+            y += 0.4
+        label = f"{name} ({row['period']}, {row['unit']})" + (" †" if row["centre_basis"] != "England" else "")
+        decimals = int(row["decimals"]) if "decimals" in data.columns and pd.notna(row["decimals"]) else 1
+        words = []
+        for place in areas:
+            own = data[(data[indicator] == name) & (data[area] == place)]
+            if own.empty or pd.isna(own["value"].iloc[0]):
+                continue
+            value = fmt_num(own["value"].iloc[0], decimals) if show_values else ""
+            words.append(f"{place} {value} ({SHORT_LABELS.get(own[comparison].iloc[0], 'not compared')})".replace("  ", " "))
+        if show_values:
+            words.append(f"England {fmt_num(row['england'], decimals)}" if pd.notna(row["england"]) else "England: no value")
+        text = "\n".join(textwrap.wrap(label, 62) + textwrap.wrap("; ".join(words), 62))
+        lines.append((y, text, "label"))
+        y += 0.28 * (text.count("\n") + 1) + 0.32
+        rows.append((y, name))
+        y += 0.42
+    height = 0.9 + y * 0.62
+    fig, ax = style.new_figure(style.WIDTH, height)
+    ax.grid(False)
+    for top, text, kind in lines:
+        ax.text(-1.05, top, text, ha="left", va="top", fontsize=style.MIN_FONT + (0.5 if kind == "heading" else 0),
+                fontweight="bold" if kind == "heading" else "normal")
+    for centre, name in rows:
+        row = data[data[indicator] == name].iloc[0]
+        ax.barh(centre, row["pos_max"] - row["pos_min"], left=row["pos_min"], height=0.36, color="#E3E3E3",
                 edgecolor="none")
-        ax.barh(y, row["pos_q75"] - row["pos_q25"], left=row["pos_q25"], height=0.6, color="#A8A8A8",
+        ax.barh(centre, row["pos_q75"] - row["pos_q25"], left=row["pos_q25"], height=0.36, color="#A8A8A8",
                 edgecolor="none")
+        ax.plot([0, 0], [centre - 0.25, centre + 0.25], color=style.ENGLAND, linewidth=1.4, zorder=2)
         for j, place in enumerate(areas):
             own = data[(data[indicator] == name) & (data[area] == place)]
             if own.empty or pd.isna(own["pos_value"].iloc[0]):
                 continue
             cat = own[comparison].iloc[0]
-            offset = (j - (len(areas) - 1) / 2) * 0.12 if len(areas) > 1 else 0
-            ax.plot(own["pos_value"].iloc[0], y + offset, marker=_MARKERS[j % len(_MARKERS)], markersize=8,
+            offset = (j - (len(areas) - 1) / 2) * 0.1 if len(areas) > 1 else 0
+            ax.plot(own["pos_value"].iloc[0], centre + offset, marker=_MARKERS[j % len(_MARKERS)], markersize=7,
                     color=style.COMPARISON.get(cat, style.COMPARISON["not compared"]), markeredgecolor="black",
                     markeredgewidth=0.7, linestyle="none", zorder=3)
-        label = f"{name} ({row['period']}, {row['unit']})"
-        if row["centre_basis"] != "England":
-            label += " †"
-        ax.text(-1.08, y, label, ha="right", va="center", fontsize=8.5)
-        if show_values:
-            decimals = int(row["decimals"]) if "decimals" in data.columns and pd.notna(row["decimals"]) else 1
-            vals = " | ".join(
-                fmt_num(data[(data[indicator] == name) & (data[area] == p)]["value"].iloc[0], decimals) for p in areas
-                if len(data[(data[indicator] == name) & (data[area] == p)]))
-            ax.text(1.1, y, f"{vals} | {fmt_num(row['england'], decimals)}", ha="left", va="center", fontsize=8.5)
-    ax.axvline(0, color=style.ENGLAND, linewidth=1.2)
-    ax.set_xlim(-1.05, 1.05)
-    ax.set_ylim(-0.7, len(indicators) - 0.3)
+    ax.set_xlim(-1.08, 1.08)
+    ax.set_ylim(y + 0.1, -0.25)
     ax.set_yticks([])
-    ax.set_xticks([-1, 0, 1], ["Worse\n(or lower)", "England\n(centre line)", "Better\n(or higher)"])
+    ax.set_xticks([-1, 0, 1], ["Worse\n(or lower)", "England", "Better\n(or higher)"])
     for side in ("left", "bottom"):
         ax.spines[side].set_visible(False)
-    if show_values:
-        ax.text(1.1, len(indicators) - 0.35, " | ".join(areas) + " | England", ha="left", va="bottom",
-                fontsize=8.5, fontweight="bold")
     handles = [Patch(color="#E3E3E3", label="Range of English districts"),
-               Patch(color="#A8A8A8", label="Middle half of English districts (25th-75th percentile)")]
+               Patch(color="#A8A8A8", label="Middle half of English districts"),
+               Line2D([], [], color=style.ENGLAND, linewidth=1.4, label="England (centre line)")]
     cats = [c for c in COMPARISON_LABELS if c in set(data[comparison])]
     handles += [Line2D([], [], marker="o", linestyle="none", color=style.COMPARISON[c], markeredgecolor="black",
                        label=COMPARISON_LABELS[c]) for c in cats]
@@ -131,8 +152,9 @@ def spine_chart(
                            markeredgecolor="black", label=p) for j, p in enumerate(areas)]
     if (data["centre_basis"] != "England").any():
         handles.append(Line2D([], [], linestyle="none", label="† no England value: centre is the middle English district"))
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.08 - 0.6 / height), ncol=2, fontsize=8)
-    ax.set_title(title, loc="left", x=-0.6 if len(indicators) else 0)
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(-0.02, -0.02 - 0.5 / height), ncol=1,
+              fontsize=style.MIN_FONT)
+    ax.set_title(title, loc="left")
     return fig
 
 
@@ -142,7 +164,7 @@ def domain_chart(df: pd.DataFrame, *, title: str, label: str = "domain_label", i
     indices = list(dict.fromkeys(df[index]))
     labels = list(dict.fromkeys(df[label]))
     colours = [style.REGION, style.PLACE, style.HIGHLIGHT]
-    fig, ax = style.new_figure(9, 1 + 0.55 * len(labels))
+    fig, ax = style.new_figure(style.WIDTH, 1.4 + 0.6 * len(labels))
     height = 0.8 / max(len(indices), 1)
     y = np.arange(len(labels))[::-1]
     for k, name in enumerate(indices):
@@ -151,11 +173,13 @@ def domain_chart(df: pd.DataFrame, *, title: str, label: str = "domain_label", i
                 color=colours[k % len(colours)], label=name)
     ax.axvline(national, color=style.ENGLAND, linestyle="--", linewidth=1,
                label=f"England ({national:g} % of small areas by definition)")
-    ax.set_yticks(y, labels)
+    style.label_line(ax, "England", x=national)
+    ax.set_yticks(y, ["\n".join(textwrap.wrap(str(t), 26)) for t in labels])
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 5, 10], integer=True))
     ax.xaxis.set_major_formatter(PercentFormatter(decimals=0))
     ax.set_xlabel("Share of the place's small areas (LSOAs) in England's most deprived 20 % for the domain (%)")
     ax.grid(axis="y", visible=False)
-    ax.legend(loc="lower right", fontsize=8)
+    ax.legend(loc="upper left", bbox_to_anchor=(0, -0.12 - 0.5 / (1.4 + 0.6 * len(labels))), fontsize=style.MIN_FONT)
     ax.set_title(title)
     return fig
 
@@ -164,7 +188,7 @@ def change_chart(df: pd.DataFrame, *, title: str, index: str = "index", decile: 
                  share: str = "share"):
     """Paired bars: share of small areas in each national decile for two editions of the index."""
     indices = list(dict.fromkeys(df[index]))
-    fig, ax = style.new_figure(8, 4.5)
+    fig, ax = style.new_figure(style.WIDTH, 4.2)
     width = 0.8 / max(len(indices), 1)
     colours = [style.REGION, style.PLACE]
     for k, name in enumerate(indices):
@@ -172,12 +196,14 @@ def change_chart(df: pd.DataFrame, *, title: str, index: str = "index", decile: 
         ax.bar(np.arange(1, 11) - 0.4 + width / 2 + k * width, part[share].fillna(0), width=width,
                color=colours[k % 2], label=name)
     ax.axhline(10, color=style.ENGLAND, linestyle="--", linewidth=1, label="England (10 % in each decile)")
+    style.label_line(ax, "England", y=10)
     ax.set_xticks(range(1, 11))
     ax.set_xlabel("National deprivation decile (1 = most deprived 10 % of England)")
     ax.set_ylabel("Share of small areas (LSOAs) (%)")
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 5, 10], integer=True))
     ax.yaxis.set_major_formatter(PercentFormatter(decimals=0))
     ax.grid(axis="x", visible=False)
-    ax.legend(loc="upper right", fontsize=8)
+    ax.legend(loc="upper left", bbox_to_anchor=(0, -0.3), fontsize=style.MIN_FONT)
     ax.set_title(title)
     return fig
 
@@ -187,12 +213,13 @@ def gradient_chart(points: pd.DataFrame, fits: pd.DataFrame, *, title: str, plac
     """Life expectancy against deprivation score, one panel per sex: England's MSOAs in grey, the place's
     highlighted, the fitted national line in black."""
     sexes = list(dict.fromkeys(points[sex]))
-    fig, axes = style.new_figure(10, 4.5, ncols=len(sexes), sharey=True, squeeze=False)
-    for ax, s in zip(axes[0], sexes):
+    # One panel per sex, stacked (side by side they would be too narrow to read on a phone).
+    fig, axes = style.new_figure(style.WIDTH, 0.6 + 3.6 * len(sexes), nrows=len(sexes), sharex=True, squeeze=False)
+    for ax, s in zip(axes[:, 0], sexes):
         part = points[points[sex] == s]
         other = part[~part[highlight]]
         own = part[part[highlight]]
-        ax.scatter(other[x], other[y], s=5, color=style.OTHER, alpha=0.5, label="MSOAs in England", linewidths=0)
+        ax.scatter(other[x], other[y], s=5, color=style.OTHER, alpha=0.6, label="MSOAs in England", linewidths=0)
         ax.scatter(own[x], own[y], s=22, color=style.SEX_COLOURS.get(s, style.PLACE), edgecolor="black",
                    linewidths=0.5, label=f"MSOAs in {place_label}", zorder=3)
         fit = fits[fits[sex] == s].iloc[0]
@@ -200,8 +227,8 @@ def gradient_chart(points: pd.DataFrame, fits: pd.DataFrame, *, title: str, plac
         ax.plot(xs, fit["intercept"] + fit["slope_per_10_points"] / 10 * xs, color=style.ENGLAND, linewidth=1.4,
                 label="National line (weighted fit)")
         ax.set_title(f"{s.capitalize()}s", fontsize=11)
-        ax.set_xlabel("Neighbourhood IMD 2019 score\n(higher = more deprived)")
-        ax.legend(loc="lower left", fontsize=8)
-    axes[0][0].set_ylabel("Life expectancy at birth, 2016-20 (years)")
+        ax.set_ylabel("Life expectancy at birth,\n2016-20 (years)")
+    axes[-1][0].legend(loc="upper left", bbox_to_anchor=(0, -0.3), fontsize=style.MIN_FONT, markerscale=2)
+    axes[-1][0].set_xlabel("Neighbourhood IMD 2019 score (higher = more deprived)")
     fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=12)
     return fig

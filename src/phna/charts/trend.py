@@ -60,7 +60,7 @@ def trend_chart(
     data[x] = data[x].astype(str)
     periods = list(dict.fromkeys(data[x]))
     position = {p: i for i, p in enumerate(periods)}
-    fig, ax = style.new_figure(8, 4.5)
+    fig, ax = style.new_figure(style.WIDTH, 4.2)
     groups = list(dict.fromkeys(data[group]))
     # Draw grey groups first so the highlighted and benchmark lines sit on top.
     order = sorted(groups, key=lambda g: (g in highlight) + 2 * (g == benchmark))
@@ -89,6 +89,30 @@ def trend_chart(
             else:
                 ax.errorbar(xs, values, yerr=[values - lo, hi - values], fmt="none", ecolor=colour,
                             capsize=3, zorder=z)
+    # Name the benchmark and highlighted lines at their last point, not only in the legend (room made on the right).
+    named = [str(n) for n in [benchmark, *highlight] if n is not None and n in groups]
+    label_in = min(1.8, max((len(n) for n in named), default=0) * style.MIN_FONT * 0.6 / 72 + 0.1)
+    span = max(len(periods) - 1, 1)
+    ax.set_xlim(-0.4, span + label_in * span / max(5.0 - label_in, 1.0) + 0.2)
+    ends = []
+    for name in [benchmark, *highlight]:
+        part = data[data[group] == name]
+        values = pd.to_numeric(part[y], errors="coerce")
+        if name is None or part.empty or values.notna().sum() == 0:
+            continue
+        last = values.last_valid_index()
+        ends.append((float(values[last]), position[part.loc[last, x]], str(name)))
+    # Labels at the lines' ends, nudged apart so that close lines do not print over each other.
+    fig.canvas.draw()
+    to_points = 72 / fig.dpi
+    placed = []
+    for value, xpos, name in sorted(ends):
+        y_pt = ax.transData.transform((xpos, value))[1] * to_points
+        target = max([y_pt] + [p + style.MIN_FONT * 1.25 for p in placed])
+        placed.append(target)
+        ax.annotate(name, (xpos, value), xytext=(5, target - y_pt), textcoords="offset points", va="center",
+                    ha="left", fontsize=style.MIN_FONT, color=style.ENGLAND if name == str(benchmark) else style.PLACE,
+                    annotation_clip=False)
     ax.set_xticks(range(len(periods)), periods)
     if len(periods) > 6 or max((len(p) for p in periods), default=0) * len(periods) > 60:
         for label in ax.get_xticklabels():
@@ -109,5 +133,6 @@ def trend_chart(
             grey_done = True
     keep.sort(key=lambda t: (t[1] == "Other areas", t[1] == str(benchmark)))
     if keep:
-        ax.legend([h for h, _ in keep], [lab for _, lab in keep], loc="best", fontsize=9)
+        ax.legend([h for h, _ in keep], [lab for _, lab in keep], loc="upper left", bbox_to_anchor=(0, -0.3),
+                  ncols=2, fontsize=style.MIN_FONT)
     return fig
