@@ -228,9 +228,12 @@ class ChapterContext:
 
     def footer(self) -> None:
         """Show how this chapter was made, and record it for the runner."""
-        record = provenance.collect(self.parameters)
+        # an analyst's file is named by neither path nor name on a published page (nor in the run record)
+        shown = {k: ("a local file (not published)" if k == "deaths_extract" and v else v)
+                 for k, v in self.parameters.items()}
+        record = provenance.collect(shown)
         rows = provenance.catalogue_summary(record["sources"])
-        params = "\n".join(f"| `{k}` | `{v}` |" for k, v in self.parameters.items())
+        params = "\n".join(f"| `{k}` | `{v}` |" for k, v in shown.items())
         sources = "\n".join(
             f"| {r['title']} | {r['publisher']} | {r['licence']} | `{r['sha256'][:12]}` |" for r in rows
         )
