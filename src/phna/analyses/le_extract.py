@@ -61,7 +61,7 @@ def _sii(params, table: pd.DataFrame) -> pd.DataFrame:
             continue
         q["quintile"] = q["group"].str.split(":").str[1].astype(int)
         out = stats.sii(q, quantile="quintile", population="person_years", value="value", lower_cl="lower",
-                        upper_cl="upper", confidence=params.level, seed=2024, repetitions=10_000,
+                        upper_cl="upper", confidence=params.level, seed=2024,
                         cl_confidence=params.level)
         r = out.iloc[0]
         rows.append({"sex": sex, "sii": r["sii"], "lower": r["sii_lowercl"], "upper": r["sii_uppercl"],
