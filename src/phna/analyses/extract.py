@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from phna.provenance import note_file
 from phna.stats.life_expectancy import LE_AGE_BANDS
 
 __all__ = ["ExtractError", "read_deaths_extract", "AGE_BAND_LABELS", "COLUMNS", "period_years", "publishable",
@@ -53,14 +54,7 @@ class ExtractError(ValueError):
 
 def _read_text(path: Path) -> str:
     """The extract's text: the one place the file is opened (so the run can record what it read)."""
-    try:
-        from phna import provenance
-
-        note = getattr(provenance, "note_file", None)
-        if note is not None:
-            note(path)
-    except ImportError:  # pragma: no cover - provenance is part of the package
-        pass
+    note_file(path)  # the page's cache key follows the extract's content
     try:
         return path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:

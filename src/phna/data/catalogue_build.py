@@ -175,6 +175,16 @@ def _spec(mirror: Path) -> list[dict[str, Any]]:
             f"ONS mid-{year} population estimates (MYE2) by sex and single year of age, all UK areas", period=f"mid-{year}",
             url="https://www.ons.gov.uk/peoplepopulationandcommunity/populationandmigration/populationestimates/datasets/populationestimatesforukenglandandwalesscotlandandnorthernireland",
             repository=repo, commit=commit, repository_path=src, notes="Reshaped long from the MYE2 sheets by the mirror; age 90 = 90 and over.")
+    add(g, "population.mye2_2023", "population/mye23tablesew.xlsx",
+        "ONS mid-2023 population estimates (MYE2) by sex and single year of age, England and Wales local "
+        "authorities, counties, regions and countries", period="mid-2023", published="2024-07-15",
+        url="https://www.ons.gov.uk/peoplepopulationandcommunity/populationandmigration/populationestimates/datasets/populationestimatesforukenglandandwalesscotlandandnorthernireland",
+        repository="dfe-analytical-services/CSC_outcomes_and_enablers",
+        commit="1329930840af1494de032849c2f07a5d58e08f61", repository_path="data-raw/mye23tablesew.xlsx",
+        format="xlsx",
+        notes="The official ONS workbook byte for byte (2023 local authority boundaries). Read from the sheets "
+              "'MYE2 - Males' and 'MYE2 - Females' (header row: Code, Name, Geography, All ages, 0, 1, ..., 89, "
+              "90+); the catalogue's columns are the workbook's sheet names. Age 90 = 90 and over.")
     add(g, "population.imd2019_decile_2020", "population/ons_population_by_imd2019_decile_sex_syoa_england_mid2020.csv",
         "Population by sex, single year of age and IMD 2019 decile, England, mid-2020", period="mid-2020",
         repository="opensafely/representativeness", commit="cd1bb2b703703533f2a295ec635e02423db1c517",
