@@ -231,3 +231,12 @@ def test_small_numbers_never_reach_a_table_or_finding(tmp_path, mirror, monkeypa
     monkeypatch.setattr(le_extract, "publishable", lambda t, **k: t)
     broken, _ = published_text(le_extract.life_expectancy_from_extract(p, path), pm_result)
     assert forbidden & numbers_in(broken)
+
+
+def test_the_command_line_takes_a_relative_extract_from_where_it_runs(tmp_path, monkeypatch):
+    from phna.cli import _overrides
+
+    monkeypatch.chdir(tmp_path)
+    values = _overrides([["deaths_extract", "local/deaths.csv"], ["confidence", "0.99"]])
+    assert values["deaths_extract"] == str(tmp_path / "local" / "deaths.csv")
+    assert values["confidence"] == 0.99
