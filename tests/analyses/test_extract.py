@@ -134,6 +134,10 @@ def test_areas_outside_the_icb_stop_the_run_unless_dropped(tmp_path, example, mi
     counts = extract_counts(params(extract_outside="drop"), path)
     assert (counts.dropped_areas, counts.dropped_deaths) == (2, 7)
     assert extract_counts(params(), example).dropped_areas == 0
+    from phna.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="extract_outside: 'dropp' is not one of"):
+        params(extract_outside="dropp")
 
 
 def test_quintiles_split_the_place_and_follow_the_deprivation_index(example, mirror):

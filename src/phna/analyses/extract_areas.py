@@ -94,6 +94,7 @@ def extract_counts(params, path) -> ExtractCounts:
     ``params.get("extract_outside")`` decides what happens to small areas outside the ICB or unknown: "error"
     (the default) stops the run naming them; "drop" leaves them out, and the chapter says how many.
     """
+    outside_rule = params.get("extract_outside") or "error"  # "error" or "drop" (checked by the schema)
     extract = read_deaths_extract(path)
     vintage = extract.attrs["vintage"]
     lookup = _lookup(vintage)
@@ -108,7 +109,7 @@ def extract_counts(params, path) -> ExtractCounts:
         codes = extract.loc[outside, "lsoa_code"]
         unknown = sorted(set(codes) - known)
         elsewhere = sorted(set(codes) & known)
-        if params.get("extract_outside", "error") != "drop":
+        if outside_rule == "error":
             first = int(extract.index[outside.to_numpy()][0]) + 2
             what = "; ".join(filter(None, [
                 f"{len(unknown)} unknown code(s) such as {unknown[:3]}" if unknown else "",
