@@ -244,3 +244,18 @@ def test_the_command_line_takes_a_relative_extract_from_where_it_runs(tmp_path, 
     values = _overrides([["deaths_extract", "local/deaths.csv"], ["confidence", "0.99"]])
     assert values["deaths_extract"] == str(tmp_path / "local" / "deaths.csv")
     assert values["confidence"] == 0.99
+
+
+def test_reading_records_the_extract_by_content(tmp_path):
+    """The run records the file's hash, so editing the extract in place reruns the chapter."""
+    import hashlib
+
+    from phna import provenance
+
+    path = write(tmp_path, GOOD)
+    read_deaths_extract(path)
+    recorded = provenance.files_read()
+    assert recorded[str(path.resolve())] == hashlib.sha256(path.read_bytes()).hexdigest()
+    write(tmp_path, [*GOOD, "E01031002,female,80-84,2022,C34,1"])
+    read_deaths_extract(path)
+    assert provenance.files_read()[str(path.resolve())] != recorded[str(path.resolve())]
