@@ -259,3 +259,29 @@ def test_reading_records_the_extract_by_content(tmp_path):
     write(tmp_path, [*GOOD, "E01031002,female,80-84,2022,C34,1"])
     read_deaths_extract(path)
     assert provenance.files_read()[str(path.resolve())] != recorded[str(path.resolve())]
+
+
+@pytest.mark.parametrize("index", ["iod2025", "imd2019"])
+def test_an_extract_by_2021_small_area_with_populations(tmp_path, mirror, index):
+    from phna.analyses.extract_areas import extract_counts
+    from phna.analyses.le_extract import life_expectancy_from_extract
+
+    p = params(deprivation_index=index)
+    rng = np.random.default_rng(5)
+    starts = [0, 1, *range(5, 95, 5)]
+    rows = []
+    for lsoa in p.areas.lsoa21:
+        for sex, factor in (("male", 1.3), ("female", 1.0)):
+            for start, band in zip(starts, extract_module.AGE_BAND_LABELS):
+                pop = 40.0 if start >= 85 else 100.0
+                rate = 0.004 if start == 0 else factor * 0.00005 * np.exp(0.09 * start)
+                rows.append([lsoa, sex, band, "2023", "I21", int(rng.poisson(pop * min(rate, 0.5))), pop])
+    path = tmp_path / "lsoa21.csv"
+    pd.DataFrame(rows, columns=["lsoa21_code", "sex", "age_band", "period", "icd10", "deaths", "population"]).to_csv(
+        path, index=False)
+    counts = extract_counts(p, path)
+    assert counts.vintage == "lsoa21" and counts.population_source == "the extract's populations"
+    assert set().union(*(counts.groups[f"quintile:{q}"][2] for q in range(1, 6))) == set(p.areas.lsoa21)
+    result = life_expectancy_from_extract(p, path)
+    place = result.table[result.table["role"] == "place"].set_index("sex")["value"]
+    assert 70 < place["male"] < place["female"] < 95
