@@ -24,6 +24,10 @@ CAUSES = [
     ("P07.3", 6, 0, 0), ("N18.9", 0.3, 1, 2), ("G35", 1, 1, 0.3),
 ]
 
+# deaths under 1 year: mostly conditions of the perinatal period and congenital anomalies
+INFANT = [("P07.3",), ("Q24.9",), ("R95",)]
+INFANT_WEIGHTS = [0.6, 0.3, 0.1]
+
 
 def example_extract(seed: int = 1, years: tuple[int, int] = (2021, 2023)) -> pd.DataFrame:
     """The synthetic extract as a table (columns ``lsoa11_code, sex, age_band, period, icd10, deaths``)."""
@@ -49,8 +53,8 @@ def example_extract(seed: int = 1, years: tuple[int, int] = (2021, 2023)) -> pd.
                                              band):
         if deaths == 0:
             continue
-        w = weights[:, b] / weights[:, b].sum()
-        for (icd, *_), k in zip(CAUSES, rng.multinomial(deaths, w)):
+        causes, w = (INFANT, INFANT_WEIGHTS) if start == 0 else (CAUSES, weights[:, b] / weights[:, b].sum())
+        for (icd, *_), k in zip(causes, rng.multinomial(deaths, w)):
             if k:
                 rows.append((code, sex, AGE_BAND_LABELS[list(starts).index(start)], f"{years[0]}-{str(years[1])[2:]}",
                              icd, int(k)))

@@ -25,7 +25,7 @@ def quintile_chart(quintiles: pd.DataFrame, sii: pd.DataFrame, *, title: str, se
     ``quintiles``: ``sex``, ``quintile`` (1 = most deprived), ``value``, ``lower``, ``upper``, ``person_years``;
     ``sii``: ``sex``, ``sii``. Withheld values (NaN) are not drawn.
     """
-    fig, axes = style.new_figure(9, 4.2, ncols=2)
+    fig, axes = style.new_figure(6, 7.5, nrows=2)  # panels one above the other: narrow, read on phones too
     for ax, sex in zip(axes, sexes):
         part = quintiles[(quintiles["sex"] == sex) & quintiles["value"].notna()].sort_values("quintile")
         ax.set_title(SEX_WORDS.get(sex, sex), fontsize=11)
@@ -57,7 +57,7 @@ def cause_age_chart(table: pd.DataFrame, *, title: str, sexes=("male", "female")
     ``table``: ``sex``, ``age_band``, ``cause_label``, ``contribution`` (years; positive widens the gap between
     the least and the most deprived), ``gap``.
     """
-    fig, axes = style.new_figure(9, 6.5, ncols=2, sharey=True)
+    fig, axes = style.new_figure(6, 11, nrows=2)  # panels one above the other: narrow, read on phones too
     y = np.arange(len(AGE_BANDS))
     for ax, sex in zip(axes, sexes):
         part = table[table["sex"] == sex]
@@ -81,10 +81,10 @@ def cause_age_chart(table: pd.DataFrame, *, title: str, sexes=("male", "female")
                      fontsize=11)
         ax.set_xlabel("Years of the gap")
         ax.grid(axis="y", visible=False)
-    axes[0].set_yticks(y, AGE_BANDS)
-    axes[0].set_ylabel("Age band (years)")
+        ax.set_yticks(y, AGE_BANDS)
+        ax.set_ylabel("Age band (years)")
     handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=4, fontsize=10, frameon=False)
+    fig.legend(handles, labels, loc="lower center", ncol=3, fontsize=10, frameon=False)
     fig.suptitle(title, x=0.02, ha="left", fontweight="bold", fontsize=12)
-    fig.tight_layout(rect=(0, 0.1, 1, 1))
+    fig.tight_layout(rect=(0, 0.07, 1, 1))
     return fig
