@@ -137,7 +137,9 @@ def test_period_is_refused_before_any_run_for_chapters_that_only_show_the_latest
 def test_each_chapter_declares_what_it_takes():
     config = load_config(CONFIG, check_codes=False)
     takes = {c.id: set(c.takes) for c in (*config.chapters, *config.icb_pages)}
-    assert takes["life-expectancy"] == {"comparators", "confidence", "deprivation_index", "period", "deaths_extract"}
+    extract = {"deaths_extract", "extract_outside"}
+    assert takes["life-expectancy"] == {"comparators", "confidence", "deprivation_index", "period", *extract}
+    assert extract <= takes["preventable-mortality"]
     assert "deaths_extract" not in takes["wider-determinants"] and "period" not in takes["wider-determinants"]
     assert {"budget", "need_measure"} <= takes["proportionate-universalism"]
     assert not {"budget", "need_measure"} & takes["overview"]

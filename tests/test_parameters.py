@@ -161,7 +161,7 @@ def test_the_help_lists_every_parameter_with_its_meaning_and_the_chapters_that_t
     text = " ".join(run.format_help().split())
     for declaration in PARAMETERS.values():
         assert f"{declaration.name}: {' '.join(declaration.meaning.split())}" in text
-    assert "deaths.csv. Taken by: life-expectancy." in text and "2019-21. Taken by: overview, life-expectancy, preventable-mortality." in text
+    assert "deaths.csv. Taken by: life-expectancy, preventable-mortality." in text and "2019-21. Taken by: overview, life-expectancy, preventable-mortality." in text
     import phna.parameters
 
     assert all(f"``{name}``" in phna.parameters.__doc__ for name in PARAMETERS)

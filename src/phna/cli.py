@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import sys
 import textwrap
+from pathlib import Path
 from typing import Any, Sequence
 
 from phna.data.errors import DataError
@@ -22,8 +23,16 @@ from phna.errors import PhnaError
 from phna.parameters import PARAMETERS, parse_value
 
 
+#: Parameters naming a file: a relative path is taken from where the command was run (the chapters run elsewhere).
+FILE_PARAMETERS = ("deaths_extract",)
+
+
 def _overrides(pairs: Sequence[Sequence[str]] | None) -> dict[str, Any]:
-    return {name: parse_value(name, value) for name, value in (pairs or [])}
+    values = {name: parse_value(name, value) for name, value in (pairs or [])}
+    for name in FILE_PARAMETERS:
+        if isinstance(values.get(name), str) and values[name].strip():
+            values[name] = str(Path(values[name]).expanduser().resolve())
+    return values
 
 
 def _unique(values: Sequence[str] | None) -> list[str] | None:
@@ -85,6 +94,12 @@ def make_parser() -> argparse.ArgumentParser:
     run.add_argument("--place", action="append", help="place slug (repeatable; default all places)")
     _add_build_options(run)
 
+    extract = commands.add_parser("extract", help="the analyst's deaths extract (see the README)")
+    extract_commands = extract.add_subparsers(dest="extract_command", required=True)
+    example = extract_commands.add_parser(
+        "example", help="write a realistic SYNTHETIC deaths extract in the book's format (for trying the chapters)")
+    example.add_argument("--out", required=True, help="CSV file to write")
+
     commands.add_parser("places", help="list the configured places")
     toc = commands.add_parser("toc", help="write _toc.yml from the configuration")
     toc.add_argument("--check", action="store_true", help="fail if _toc.yml is out of date")
@@ -114,6 +129,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 html=not args.no_html,
                 config_path=args.config,
             )
+            return 0
+        if args.command == "extract":
+            from phna.analyses.extract_example import write_example
+
+            rows = write_example(args.out)
+            print(f"wrote {rows:,} rows of synthetic deaths to {args.out}")
             return 0
         if args.command == "places":
             from phna.config import load_config

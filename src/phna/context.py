@@ -246,7 +246,10 @@ class ChapterContext:
 
     def footer(self) -> None:
         """Show how this chapter was made, in words, and record it for the runner."""
-        record = provenance.collect(self.parameters)
+        # an analyst's file is named by neither path nor name on a published page (nor in the run record)
+        shown = {k: ("a local file (not published)" if k == "deaths_extract" and v else v)
+                 for k, v in self.parameters.items()}
+        record = provenance.collect(shown)
         rows = provenance.catalogue_summary(record["sources"])
         settings = "".join(
             f"<tr><th scope=\"row\" class=\"text\">{html.escape(k)}</th><td class=\"text\">{html.escape(v)}</td></tr>"

@@ -55,8 +55,12 @@ PARAMETERS: dict[str, Declaration] = {
                     "'[0.95, 0.998]'", "yaml"),
         Declaration("period", "latest, or a period label such as 2019-21: the period a chapter shows (only "
                     "chapters that can show a chosen period take it)", "2019-21"),
-        Declaration("deaths_extract", "an analyst's CSV of deaths and population by small area, age band and sex "
-                    "(life expectancy); default: ONS 2014 counts", "deaths.csv"),
+        Declaration("deaths_extract", "an analyst's CSV of deaths by small area, sex, age band, period and "
+                    "underlying cause (format: README, 'The analyst's deaths extract'); a relative path is taken from "
+                    "where the command runs; default: none (public data only)", "deaths.csv"),
+        Declaration("extract_outside", "what to do with small areas in the deaths extract that are outside the "
+                    "ICB or unknown: error (stop the run, the default) or drop (leave them out, counted on the page)",
+                    "drop"),
         Declaration("budget", "the sum to share out, in pounds (proportionate universalism)", "1000000", "yaml"),
         Declaration("need_measure", "the measure of need the budget follows (proportionate universalism)",
                     "imd_score"),

@@ -1,8 +1,8 @@
 """Life expectancy computed here from deaths and populations by age (Chiang II), and the gap with England by age.
 
 The public deaths by age cover every district for one year only, 2014 (ONS): the chapter shows these figures in
-a section about the place as a whole, never as its headline. An analyst can supply a more recent extract
-(:func:`phna.analyses.extract.read_deaths_extract`). Functions take the chapter's parameters.
+a section about the place as a whole, never as its headline (an analyst's more recent extract is used by
+:mod:`phna.analyses.le_extract`). Functions take the chapter's parameters.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from phna import data, geography, stats
-from phna.analyses.extract import AGE_BAND_LABELS, read_deaths_extract
+from phna.analyses.extract import AGE_BAND_LABELS
 from phna.analyses.limits import compare_levels, comparison_columns, limit_names, rename_stats_limits
 from phna.findings import Finding
 from phna.geography import ENGLAND
@@ -31,7 +31,7 @@ class ComputedLE:
     counts: pd.DataFrame  # the deaths and populations by age used (area_code, area_name, role, sex, age_band…)
     period: str
     source: str
-    data_label: str  # "ONS 2014" or "analyst-supplied extract"
+    data_label: str  # "ONS 2014"
     notes: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
 
@@ -86,57 +86,16 @@ def _counts_ons2014(params) -> tuple[pd.DataFrame, list[str]]:
     return pd.concat(frames, ignore_index=True), notes
 
 
-def _counts_extract(params, path) -> tuple[pd.DataFrame, list[str], str]:
-    extract = read_deaths_extract(path)
-    if extract.attrs["level"] == "area":
-        if params.place.lsoas:
-            raise data.DataError(f"{params.name} is defined by small areas (LSOAs); the deaths extract is by area. "
-                                 "Supply an extract by LSOA.")
-        groups, notes = _groups_by_district(params, set(extract["area_code"]), "deaths extract")
-        frames = [_sum(extract[extract["area_code"].isin(m)], c, n, r, m) for c, n, r, m in groups]
-        return pd.concat(frames, ignore_index=True), notes, extract.attrs["period"]
-    notes = []
-    lsoas = set(params.areas.lsoa11)
-    have = set(extract["lsoa11_code"])
-    missing = sorted(lsoas - have)
-    if missing:
-        raise data.DataError(f"the deaths extract lacks {len(missing)} of {params.name}'s {len(lsoas)} small areas, "
-                             f"e.g. {missing[:3]}; the place's total would be incomplete")
-    lookup = data.lsoa11_lookup()
-    groups = [(f"place:{params.place.slug}", params.name, "place", lsoas)]
-    icb = params.areas.icb_code
-    if icb:
-        members = set(lookup.loc[lookup["icb_code"] == icb, "lsoa11_code"])
-        if members != lsoas and members <= have:
-            groups.append((icb, geography.icb_name(icb), "ICB", members))
-    for code in [c for c in params.comparators if c != ENGLAND]:
-        members = set(lookup.loc[lookup["region_code"] == code, "lsoa11_code"])
-        if members and members <= have:
-            groups.append((code, _area_name(code), "comparator", members))
-    if set(lookup["lsoa11_code"]) <= have:
-        groups.append((ENGLAND, "England", "England", set(lookup["lsoa11_code"])))
-    else:
-        notes.append("The extract does not cover every small area in England, so England's life expectancy is not "
-                     "computed and the place is not compared with it.")
-    frames = [_sum(extract[extract["lsoa11_code"].isin(m)], c, n, r, m) for c, n, r, m in groups]
-    return pd.concat(frames, ignore_index=True), notes, extract.attrs["period"]
-
-
-def computed(params, deaths_extract=None) -> ComputedLE:
+def computed(params) -> ComputedLE:
     """Life expectancy at birth computed (Chiang II) for the place, its ICB, comparators and England.
 
     Uses the ONS 2014 deaths and mid-2014 populations by sex and the 20 life-table age bands (summed over the
-    place's districts), or, when ``deaths_extract`` is a path, the analyst-supplied extract. Limits at every level
+    place's districts); an analyst's extract is used by :mod:`phna.analyses.le_extract`. Limits at every level
     of ``params.confidence`` (``lower_95``/``upper_95``...); each area is compared with England at each level
     (``comparison`` at the first, main level), as Fingertips.
     """
-    if deaths_extract:
-        counts, notes, period = _counts_extract(params, deaths_extract)
-        source = f"analyst-supplied deaths and population extract ({period})"
-        label = "analyst-supplied extract"
-    else:
-        counts, notes = _counts_ons2014(params)
-        period, source, label = "2014", ONS_2014_SOURCE, "ONS 2014"
+    counts, notes = _counts_ons2014(params)
+    period, source, label = "2014", ONS_2014_SOURCE, "ONS 2014"
     counts = counts.astype({"area_code": "string", "area_name": "string", "role": "string", "sex": "string"})
     levels = list(params.confidence)
     le = stats.life_expectancy(counts, deaths="deaths", population="population", age_start="age_start",

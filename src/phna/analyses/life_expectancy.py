@@ -5,7 +5,8 @@ The analyses live in three modules, each doing one thing; this module gathers th
 - :mod:`phna.analyses.le_published` — OHID's latest published life expectancy per district, with OHID's own
   comparison with England (the chapter's headline), OHID's published SII and ONS's healthy life expectancy;
 - :mod:`phna.analyses.le_computed` — life expectancy computed here from deaths by age (the 2014 ONS counts, the
-  only year with public deaths by age for every district, or an analyst's extract) and the gap by age (Arriaga);
+  only year with public deaths by age for every district) and the gap by age (Arriaga);
+- :mod:`phna.analyses.le_extract` — what an analyst's deaths extract adds (deprivation quintiles, SII, causes);
 - :mod:`phna.analyses.le_within` — neighbourhood (MSOA) life expectancy, the SII and the rule for naming extremes.
 
 Every function takes the chapter's parameters (``ctx.params``) and returns tables and findings records.
@@ -16,7 +17,6 @@ from __future__ import annotations
 import pandas as pd
 
 from phna import data, geography
-from phna.analyses.extract import ExtractError
 from phna.analyses.le_computed import ONS_2014_SOURCE, ComputedLE, GapByAge, computed, gap_by_age  # noqa: F401
 from phna.analyses.le_published import (  # noqa: F401
     SOURCE_HLE, SOURCE_LE, SOURCE_SII, HealthyLE, PublishedLE, PublishedSII, healthy, published, published_sii,
@@ -33,12 +33,12 @@ PEOPLE = {"male": "men", "female": "women"}
 def attempt(func, *args, **kwargs):
     """Run an analysis step; return ``(result, None)`` or ``(None, reason)`` when the data do not cover it.
 
-    Only data problems (:class:`phna.data.DataError`, and the extract's validation errors) are caught, so the
-    chapter can say plainly why a section is missing; programming errors still fail the build.
+    Only data problems (:class:`phna.data.DataError`) are caught, so the chapter can say plainly why a section is
+    missing; programming errors, and an invalid deaths extract, still fail the run.
     """
     try:
         return func(*args, **kwargs), None
-    except (data.DataError, ExtractError) as exc:
+    except data.DataError as exc:
         return None, str(exc)
 
 

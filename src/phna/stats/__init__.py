@@ -28,6 +28,7 @@ on it would add a package without adding coverage.
 
 from .compare import compare_to_benchmark
 from .decomposition import arriaga
+from .decomposition_cause import arriaga_by_cause
 from .dsr import ESP2013, ESP2013_ONS, dsr
 from .funnel import funnel_limits, funnel_points, funnel_significance
 from .intervals import byars, exact_poisson, poisson_limits, proportion, rate, wilson
@@ -39,7 +40,7 @@ from .trend import recent_trend
 __all__ = [
     "ESP2013",
     "ESP2013_ONS",
-    "arriaga",
+    "arriaga", "arriaga_by_cause",
     "byars",
     "compare_to_benchmark",
     "dsr",
