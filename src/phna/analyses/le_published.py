@@ -107,6 +107,7 @@ def published(params, indicator_id: int = 90366) -> PublishedLE:
         )
         for row in latest.itertuples() if pd.notna(row.value)
     ]
+    findings = geography.name_published(findings, params.place)
     return PublishedLE(trend=trend, latest=latest, period=period, findings=findings)
 
 

@@ -17,7 +17,7 @@ import pandas as pd
 import statsmodels.api as sm
 from scipy import stats as sps
 
-from phna import data, stats
+from phna import data, geography, stats
 from phna.analyses import indicators as registry
 from phna.analyses import overview
 from phna.wording import fmt_ci, fmt_num, fmt_pct, join_names
@@ -393,7 +393,9 @@ def _indicator_findings(ctx, table: pd.DataFrame) -> tuple[list[str], str]:
     if table.empty:
         return [], f"{ctx.name}: no wider-determinant indicators available"
     findings = []
-    several = table["area_code"].nunique() > 1
+    # A place of small areas quotes its district's figures: they are named as the district's, always.
+    several = table["area_code"].nunique() > 1 or bool(getattr(ctx.place, "lsoas", ()))
+    table = table.assign(area_name=[geography.published_area_name(ctx.place, c) for c in table["area_code"]])
     tested = table[table["comparison"] != "not compared"]
     worse = tested[tested["comparison"] == "worse"]
     better = tested[tested["comparison"] == "better"]
