@@ -2,15 +2,17 @@
 
 Run ``python benchmarks/bench_build.py`` (or ``make bench``). It works in a scratch copy of the repository
 (``PHNA_ROOT`` points the ``phna`` command at it), so the working tree, its build and its cache are left
-alone. Three builds, each timed from start to finished site:
+alone. Four builds, each timed from start to finished site:
 
 1. **cold**: after removing ``book/places``, ``book/icb``, ``.phna`` and ``_build`` (what ``make clean`` does);
 2. **no-op**: the same build again, when nothing changed (every chapter should be up to date);
 3. **one parameter**: after giving one place (``--place``, default rugby) ``parameters: {confidence: [0.9]}``
-   in the scratch copy's ``analyses/config.yaml``; only that place's chapters should run again.
-
-The change is made to the configuration file itself rather than passed as ``phna build --config OTHER``:
-the configuration's path is a chapter parameter (``config_path``), so a different file re-runs every chapter.
+   in the scratch copy's ``analyses/config.yaml``; only that place's pages should run again (its chapters and
+   its page of the per-place ICB pages; the ICB pages that list the places read their areas, not their
+   parameters);
+4. **fresh clone**: a copy of the scratch repository at another path with only ``.phna/`` carried across (no
+   ``book/places``, ``book/icb`` or ``_build``), as a CI cache would restore it: no chapter should run; the
+   pages are installed from the store and the site is built.
 
 The notebook counts are read from the runner's log (stderr): ``N chapter run(s) to do, M up to date.`` and one
 ``[i/N] chapter · place: done in …`` line per notebook executed.
@@ -54,6 +56,18 @@ def copy_repo(target: Path) -> Path:
         return skipped
 
     shutil.copytree(REPO, target, ignore=ignore, symlinks=True)
+    return target
+
+
+def copy_with_cache(root: Path, target: Path) -> Path:
+    """Copy a built scratch repository with its ``.phna/`` but without its book pages or site."""
+    left_out = {"book/places", "book/icb", "_build", "_build.old"}
+
+    def ignore(directory: str, names: list[str]) -> set[str]:
+        relative = Path(directory).relative_to(root).as_posix()
+        return {n for n in names if (n if relative == "." else f"{relative}/{n}") in left_out}
+
+    shutil.copytree(root, target, ignore=ignore, symlinks=True)
     return target
 
 
@@ -143,6 +157,9 @@ def main(argv: list[str] | None = None) -> int:
             results.append(run_build(root, env, args.jobs, "no-op"))
             set_place_parameter(root, args.place)
             results.append(run_build(root, env, args.jobs, f"{args.place}: confidence [0.9]"))
+            clone = base / "elsewhere" / "clone"
+            copy_with_cache(root, clone)
+            results.append(run_build(clone, environment(clone), args.jobs, "fresh clone, .phna/ copied"))
     finally:
         if args.keep:
             print(f"\nscratch copy kept in {root}", file=sys.stderr)

@@ -78,7 +78,7 @@ def test_failing_cell_stops_the_build_and_keeps_the_previous_site(project):
     previous = project / "_build" / "html" / "index.html"
     previous.parent.mkdir(parents=True)
     previous.write_text("previous good site")
-    result = run_phna(["build", "--place", "rugby"], project)
+    result = run_phna(["build", "--place", "rugby", "--chapter", "broken"], project)
     assert result.returncode != 0
     message = result.stderr
     assert "chapter 'broken' for place 'rugby' failed at cell" in message

@@ -15,6 +15,7 @@ import pandas as pd
 import yaml
 
 from phna import data, paths
+from phna.provenance import note_file
 from phna.analyses import overview
 from phna.analyses.allocation import lsoa_population
 from phna.wording import fmt_int, fmt_num, fmt_pct, join_names
@@ -311,6 +312,7 @@ def load_plus_file(path: str | Path | None = None) -> dict:
     path = Path(path) if path is not None else paths.repo_root() / PLUS_GROUPS_FILE
     if not path.is_file():
         raise FileNotFoundError(f"PLUS groups file not found: {path}")
+    note_file(path)  # the page's cache key follows this hand-written table
     doc = yaml.safe_load(path.read_text(encoding="utf-8"))
     for group in doc.get("plus_groups", []):
         if group.get("data", "none") not in PLUS_MEASURES:

@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from phna.provenance import note_file
 from phna.stats.life_expectancy import LE_AGE_BANDS
 
 __all__ = ["ExtractError", "read_deaths_extract", "AGE_BAND_LABELS"]
@@ -100,6 +101,7 @@ def read_deaths_extract(path: str | Path) -> pd.DataFrame:
     path = Path(path)
     if not path.is_file():
         raise ExtractError(f"deaths extract {path} does not exist (parameter deaths_extract)")
+    note_file(path)  # the page's cache key follows the extract's content
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     except Exception as exc:  # pandas raises several types for unreadable files

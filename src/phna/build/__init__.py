@@ -1,31 +1,36 @@
-"""The book build: plan the chapter runs, execute what changed (two at a time), build the site.
+"""The book build: plan the chapter runs, execute what changed (two at a time), install, build the site.
 
 ``build()`` is what ``phna build`` and ``phna run`` call:
 
 1. read and validate the configuration and the parameters of every run, before any notebook runs;
 2. verify the data files against the catalogue (the build refuses unverified data);
-3. decide which (chapter, place) runs are out of date (:mod:`phna.build.cache`) and execute them with
-   Papermill in parallel; the first failure stops the build with the place, chapter, cell and error;
-4. write the place index pages, ``_toc.yml`` and the build record, then build the HTML into a temporary
+3. decide which (chapter, place) runs are out of date (:mod:`phna.build.cache`) and execute them, each in a
+   process of its own (:mod:`phna.build.run`); each finished run goes into the store (:mod:`phna.build.store`);
+   the first failure, or a Ctrl-C, stops the build and leaves ``book/`` and ``_build/`` as they were;
+4. only when every run has finished, install the pages into ``book/`` from the store, and remove the pages of
+   places and chapters no longer in the configuration;
+5. write the place index pages, ``_toc.yml`` and the build record, then build the HTML into a temporary
    folder and swap it in.
 """
 
 from __future__ import annotations
 
+import shutil
 import sys
 import time
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
 from phna import paths
 from phna.provenance import catalogue_checksums
-from phna.build import cache, site, toc
+from phna.build import cache, site, store, toc
 from phna.build.glance import at_a_glance
-from phna.build.execute import Job, JobResult, run_job, template_parameters
+from phna.build.execute import Job, JobResult, template_parameters
+from phna.build.run import deferred_interrupt, run_jobs
+from phna.build.titles import retitle_notebook
 from phna.config import Chapter, Config, Place, load_config
-from phna.errors import ChapterFailed, ConfigError, PhnaError
+from phna.errors import ConfigError
 from phna.parameters import resolve, template_mismatch
 
 
@@ -33,6 +38,8 @@ from phna.parameters import resolve, template_mismatch
 class BuildReport:
     executed: list[tuple[str, str, float]] = field(default_factory=list)  # (job, reason, seconds)
     skipped: list[str] = field(default_factory=list)
+    installed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
     site_built: bool = False
     html: Path | None = None
     seconds: float = 0.0
@@ -40,6 +47,31 @@ class BuildReport:
 
 def _log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
+
+
+def _place_entry(place: Place, *, own: bool = True) -> dict[str, Any]:
+    """A place as a page reads it: what it is and where; for the page's own place, its parameters too."""
+    entry: dict[str, Any] = {
+        "slug": place.slug, "name": place.name, "kind": place.kind, "districts": list(place.districts),
+        "lsoas": list(place.lsoas), "description": place.description,
+    }  # fmt: skip
+    if own:
+        entry.update(comparators=list(place.comparators), parameters=dict(place.parameters))
+    return entry
+
+
+def config_entries(config: Config, chapter: Chapter, place: Place) -> dict[str, Any]:
+    """The configuration a page reads: its place, its chapter, the ICB; for a page run once for the ICB,
+    every place and the PLUS groups too (such pages list and compare all the places)."""
+    entries: dict[str, Any] = {
+        "place": _place_entry(place),
+        "chapter": {"id": chapter.id, "scope": chapter.scope, "periods": chapter.periods},
+        "icb": {"code": config.icb_code, "name": config.icb_name},
+    }
+    if chapter in config.icb_pages and chapter.scope == "icb":
+        entries["places"] = [_place_entry(p, own=False) for p in config.places]
+        entries["plus_groups"] = [dict(g) for g in config.plus_groups]
+    return entries
 
 
 def _jobs_for(
@@ -57,8 +89,9 @@ def _jobs_for(
         if mismatch:
             raise ConfigError(mismatch)
         params = resolve(config, chapter, place, overrides).as_dict()  # refuses what the chapter does not take
-        if "config_path" in declared_cache[chapter.template]:
-            params["config_path"] = str(config.path)
+        # The configuration reaches the kernel as PHNA_CONFIG, never as a parameter: a path of the machine
+        # must not enter the cache key.
+        params.pop("config_path", None)
         jobs.append(
             Job(
                 chapter_id=chapter.id,
@@ -68,12 +101,17 @@ def _jobs_for(
                 parameters=params,
                 target_dir=target_dir,
                 name=name,
-                staging_dir=state / "runs" / place.slug / name,
+                staging_dir=state / "runs" / f"{chapter.id}--{place.slug}",
                 failed_dir=state / "failed",
                 file_prefix=config.file_prefix(chapter.id, place.slug),
+                config_entries=config_entries(config, chapter, place),
+                place_name=place.name,
+                per_place_page=chapter in config.icb_pages and chapter.scope == "place",
             )
         )
 
+    seen: set[str] = set()
+    places = [p for p in places if not (p.slug in seen or seen.add(p.slug))]  # --place x --place x: once
     for chapter in config.icb_pages:
         if wanted is not None and chapter.id not in wanted:
             continue
@@ -88,36 +126,6 @@ def _jobs_for(
             if wanted is None or chapter.id in wanted:
                 add(chapter, place, root / toc.place_dir(place), chapter.id)
     return jobs
-
-
-def _run_parallel(jobs: Sequence[Job], workers: int, on_done: Callable[[JobResult, int], None]) -> None:
-    """Run jobs, ``workers`` at a time; stop at the first failure and raise ChapterFailed."""
-    if workers <= 1 or len(jobs) <= 1:
-        for number, job in enumerate(jobs, 1):
-            result = run_job(job)
-            on_done(result, number)
-            if result.error:
-                raise ChapterFailed(result.error)
-        return
-    failure: str | None = None
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        pending = {pool.submit(run_job, job) for job in jobs}
-        done_count = 0
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                done_count += 1
-                result = future.result()
-                on_done(result, done_count)
-                if result.error and failure is None:
-                    failure = result.error
-                    for other in pending:
-                        other.cancel()
-            if failure:
-                wait(pending)
-                break
-    if failure:
-        raise ChapterFailed(failure)
 
 
 def build(
@@ -148,11 +156,14 @@ def build(
         phna_data.verify().raise_for_errors()
     checksums = catalogue_checksums()
 
-    manifest = cache.Manifest(root / ".phna" / "manifest.json")
+    state = root / ".phna"
+    shutil.rmtree(state / "runs", ignore_errors=True)  # run folders left by a process that was killed
+    manifest = cache.Manifest(state / "manifest.json")
+    runs = store.Store(state / "store")
     report = BuildReport()
     todo: list[Job] = []
     for job in jobs:
-        key, reason = cache.reason_to_run(job, manifest, checksums)
+        key, reason = cache.reason_to_run(job, manifest, checksums, root, runs.has)
         job.key = key
         if force:
             reason = reason or "forced"
@@ -168,8 +179,12 @@ def build(
         if result.error:
             log(f"  [{number}/{len(todo)}] {job.label}: FAILED after {result.seconds:.1f} s")
             return
-        fingerprint = cache.fingerprint(job, result.provenance, checksums)
-        manifest.record(job, cache.key_of(fingerprint), dict(result.provenance, fingerprint=fingerprint))
+        fingerprint = cache.fingerprint(job, result.provenance, checksums, root)
+        job.key = cache.key_of(fingerprint)
+        retitle_notebook(job.work_dir / f"{job.name}.ipynb", job.place_name, per_place_page=job.per_place_page)
+        record = dict(result.provenance, fingerprint=fingerprint)
+        runs.put(job, job.key, record)
+        manifest.record(job, job.key, record)
         manifest.save()
         report.executed.append((job.label, job.reason, result.seconds))
         log(
@@ -179,14 +194,43 @@ def build(
 
     for job in todo:
         log(f"  queued {job.label}: {job.reason}")
-    _run_parallel(todo, workers, on_done)
+    try:
+        run_jobs(todo, workers, config.path, on_done, log)
+    finally:
+        if (state / "runs").is_dir() and not any((state / "runs").iterdir()):
+            (state / "runs").rmdir()
+
+    with deferred_interrupt():  # book/ changes all at once or not at all
+        _install(root, config, jobs, manifest, runs, report, log)
 
     if html:
-        report.html = _build_site(root, config, manifest, log)
+        report.html = _build_site(root, config, manifest, log, fresh=bool(report.removed))
         report.site_built = report.html is not None
     report.seconds = time.perf_counter() - started
     log(f"Finished in {report.seconds:.1f} s.")
     return report
+
+
+def _install(root: Path, config: Config, jobs: Sequence[Job], manifest: cache.Manifest, runs: store.Store,
+             report: BuildReport, log) -> None:  # fmt: skip
+    """Install every planned page from the store; remove pages of places and chapters no longer configured."""
+    installed = store.Installed(root / ".phna" / "installed.json")
+    ran = {label for label, _, _ in report.executed}
+    for job in jobs:
+        if store.install(job, runs, installed, manifest.job_id(job), again=job.label in ran):
+            report.installed.append(job.label)
+    stale = store.stale_pages(root, config)
+    if stale:
+        store.remove(stale)
+        report.removed = [path.relative_to(root).as_posix() for path in stale]
+        log(f"Removed {len(stale)} page(s) or file(s) no longer in the configuration: " + ", ".join(report.removed[:6]))
+    configured = {f"{c.id}/{p.slug}" for p in config.places for c in (*config.chapters, *config.icb_pages)}
+    for job_id in [j for j in manifest.entries if j not in configured]:
+        manifest.forget(job_id)
+        installed.keys.pop(job_id, None)
+    manifest.save()
+    installed.save()
+    runs.keep_only(manifest.keys())
 
 
 def _existing_chapters(root: Path, config: Config) -> tuple[list[tuple[Place, list[Chapter]]], list[str]]:
@@ -200,7 +244,7 @@ def _existing_chapters(root: Path, config: Config) -> tuple[list[tuple[Place, li
     return built, missing
 
 
-def _build_site(root: Path, config: Config, manifest: cache.Manifest, log) -> Path | None:
+def _build_site(root: Path, config: Config, manifest: cache.Manifest, log, fresh: bool = False) -> Path | None:
     full_toc = toc.render_toc(config)
     (root / "_toc.yml").write_text(full_toc, encoding="utf-8")
     built, missing = _existing_chapters(root, config)
@@ -232,7 +276,12 @@ def _build_site(root: Path, config: Config, manifest: cache.Manifest, log) -> Pa
         log("The site is up to date: nothing to rebuild.")
         return root / "_build" / "html"
     log("Building the site with Jupyter Book …")
-    html = site.build_html(root, toc_path, root / ".phna", log=log)
+    try:
+        # After pages were removed, build afresh: a build seeded with the old one would keep their HTML.
+        html = site.build_html(root, toc_path, root / ".phna", log=log, seed=not fresh)
+    except KeyboardInterrupt:
+        shutil.rmtree(root / ".phna" / "site", ignore_errors=True)  # the staging folder of the HTML build
+        raise
     key_file.write_text(key)
     return html
 

@@ -1,9 +1,11 @@
-"""Run one chapter template for one place with Papermill.
+"""Run one chapter template for one place with Papermill, in a process of its own that can be stopped.
 
-Each run executes in its own staging folder (the kernel's working directory, where the chapter writes
-its figures and CSV files). Only a run that completes is moved into ``book/places/<slug>/``; a failed run
-leaves the previous good chapter untouched and keeps the failed notebook under ``.phna/failed/`` for
-inspection.
+:func:`start` launches ``python -m phna.build.execute RUN_DIR`` in a new session (so a Ctrl-C at the
+terminal reaches only the runner, which decides what to stop). The child runs the template in
+``RUN_DIR/work`` (the kernel's working directory, where the chapter writes its figures and CSV files) and
+writes ``RUN_DIR/result.json``: the provenance the chapter recorded, or a description of the failure (the
+failed notebook is kept under ``.phna/failed/``). :func:`stop` ends a run and its kernel. Nothing here
+touches ``book/``: finished runs go to the store (:mod:`phna.build.store`) and are installed from there.
 """
 
 from __future__ import annotations
@@ -12,16 +14,18 @@ import contextlib
 import json
 import os
 import shutil
+import signal
+import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping, Sequence
 
 import nbformat
 import papermill
 
-from phna.errors import ChapterFailed, ConfigError
+from phna.errors import ConfigError
 
 #: Output metadata key under which a chapter records what it read (see phna.provenance).
 PROVENANCE_KEY = "phna_provenance"
@@ -36,11 +40,14 @@ class Job:
     place_slug: str
     template: Path
     parameters: dict[str, Any]
-    target_dir: Path  # where the finished notebook and its files go
+    target_dir: Path  # where the finished notebook and its files are installed
     name: str  # notebook file name without suffix
-    staging_dir: Path
+    staging_dir: Path  # the run's folder under .phna/runs while it runs
     failed_dir: Path
     file_prefix: str = ""  # the files a run writes are named <file_prefix>*; default "<name>-"
+    config_entries: dict[str, Any] = field(default_factory=dict)  # the configuration the page reads
+    place_name: str = ""
+    per_place_page: bool = False  # an ICB page run once per place ("<Title>: <Place>")
     key: str = ""
     reason: str = ""
 
@@ -52,6 +59,18 @@ class Job:
     def target(self) -> Path:
         return self.target_dir / f"{self.name}.ipynb"
 
+    @property
+    def prefix(self) -> str:
+        return self.file_prefix or f"{self.name}-"
+
+    @property
+    def work_dir(self) -> Path:
+        return self.staging_dir / "work"
+
+    @property
+    def log_path(self) -> Path:
+        return self.failed_dir.parent / "logs" / f"{self.place_slug}-{self.name}.log"
+
 
 @dataclass
 class JobResult:
@@ -61,7 +80,7 @@ class JobResult:
     error: str | None = None
 
 
-def _describe_failure(job: Job, exc: Exception, notebook_path: Path) -> str:
+def _describe_failure(spec: Mapping[str, Any], exc: Exception, notebook_path: Path) -> str:
     cell = getattr(exc, "cell_index", None)
     ename = getattr(exc, "ename", type(exc).__name__)
     evalue = getattr(exc, "evalue", str(exc))
@@ -78,8 +97,8 @@ def _describe_failure(job: Job, exc: Exception, notebook_path: Path) -> str:
         except Exception:  # the message is still useful without the source line
             source = ""
     return (
-        f"chapter {job.chapter_id!r} for place {job.place_slug!r} failed at {where}: {ename}: {evalue}{source}\n"
-        f"    template: {job.template}\n    failed notebook kept at: {notebook_path}"
+        f"chapter {spec['chapter_id']!r} for place {spec['place_slug']!r} failed at {where}: "
+        f"{ename}: {evalue}{source}\n    template: {spec['template']}\n    failed notebook kept at: {notebook_path}"
     )
 
 
@@ -94,81 +113,114 @@ def read_provenance(notebook: Path) -> dict[str, Any]:
     return {}
 
 
-def run_job(job: Job) -> JobResult:
-    """Execute a job; move its outputs into place on success. Never raises for a notebook error."""
-    start = time.perf_counter()
+@dataclass
+class Running:
+    """A run in progress: its job, its process and when it started."""
+
+    job: Job
+    process: subprocess.Popen
+    started: float
+
+    def finished(self) -> bool:
+        return self.process.poll() is not None
+
+    def result(self) -> JobResult:
+        """The result of a finished run (a crash of the run's process is a failure too)."""
+        seconds = time.perf_counter() - self.started
+        path = self.job.staging_dir / "result.json"
+        if not path.is_file():
+            return JobResult(
+                self.job, seconds,
+                error=f"chapter {self.job.chapter_id!r} for place {self.job.place_slug!r} stopped without a "
+                f"result (exit code {self.process.returncode}); its log is {self.job.log_path}",
+            )  # fmt: skip
+        outcome = json.loads(path.read_text(encoding="utf-8"))
+        return JobResult(self.job, seconds, provenance=outcome.get("provenance", {}), error=outcome.get("error"))
+
+
+def start(job: Job, config_path: Path) -> Running:
+    """Start a job in a new session; the kernel finds the configuration through ``PHNA_CONFIG``."""
     if job.staging_dir.exists():
         shutil.rmtree(job.staging_dir)
-    job.staging_dir.mkdir(parents=True)
-    staged = job.staging_dir / f"{job.name}.ipynb"
-    log_path = job.failed_dir.parent / "logs" / f"{job.place_slug}-{job.name}.log"
-    log_path.parent.mkdir(parents=True, exist_ok=True)
+    job.work_dir.mkdir(parents=True)
+    spec = {
+        "chapter_id": job.chapter_id, "place_slug": job.place_slug, "template": str(job.template),
+        "parameters": job.parameters, "name": job.name, "failed_dir": str(job.failed_dir),
+    }  # fmt: skip
+    (job.staging_dir / "job.json").write_text(json.dumps(spec, default=str), encoding="utf-8")
+    job.log_path.parent.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, PHNA_CONFIG=str(config_path))
+    with open(job.log_path, "wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "phna.build.execute", str(job.staging_dir)],
+            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True,
+        )  # fmt: skip
+    return Running(job, process, time.perf_counter())
+
+
+def stop(runs: Sequence[Running], grace: float = 1.0) -> None:
+    """Stop runs and every process under them (a kernel runs in a session of its own): SIGTERM, then SIGKILL."""
     try:
-        with _stderr_to(log_path):
-            _execute(job, staged)
-    except Exception as exc:  # papermill raises PapermillExecutionError for cell errors
-        job.failed_dir.mkdir(parents=True, exist_ok=True)
-        kept = job.failed_dir / f"{job.place_slug}-{job.name}.ipynb"
-        if staged.is_file():
-            shutil.copy2(staged, kept)
-        return JobResult(job, time.perf_counter() - start, error=_describe_failure(job, exc, kept))
-
-    provenance = read_provenance(staged)
-    try:
-        _install(job, staged)
-    except ChapterFailed as exc:
-        return JobResult(job, time.perf_counter() - start, error=str(exc))
-    return JobResult(job, time.perf_counter() - start, provenance=provenance)
-
-
-@contextlib.contextmanager
-def _stderr_to(path: Path):
-    """Send this process's stderr (and so the kernel's log messages) to ``path`` while a chapter runs."""
-    sys.stderr.flush()
-    saved = os.dup(2)
-    with open(path, "wb") as handle:
-        os.dup2(handle.fileno(), 2)
+        import psutil
+    except ImportError:  # without psutil the runs' process groups are still signalled
+        psutil = None
+    family: list = []
+    for run in runs:
         try:
-            yield
-        finally:
-            sys.stderr.flush()
-            os.dup2(saved, 2)
-            os.close(saved)
+            parent = psutil.Process(run.process.pid)
+            family += [parent, *parent.children(recursive=True)]  # collected before any of them exits
+        except Exception:  # no psutil, or the process has already gone
+            pass
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        for member in family:
+            with contextlib.suppress(Exception):  # already gone
+                member.send_signal(sig)
+        for run in runs:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(run.process.pid, sig)
+        deadline = time.monotonic() + grace
+        try:
+            for run in runs:
+                run.process.wait(timeout=max(0.01, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            continue
+        if psutil is None or not psutil.wait_procs(family, timeout=max(0.01, deadline - time.monotonic()))[1]:
+            return
 
 
-def _execute(job: Job, staged: Path) -> None:
+def _execute(spec: Mapping[str, Any], work: Path, staged: Path) -> None:
     papermill.execute_notebook(
-        str(job.template),
+        spec["template"],
         str(staged),
-        parameters=job.parameters,
+        parameters=spec["parameters"],
         kernel_name="python3",
-        cwd=str(job.staging_dir),
+        cwd=str(work),
         progress_bar=False,
         log_output=False,
         report_mode=False,
     )
 
 
-def _install(job: Job, staged: Path) -> None:
-    """Move a finished chapter and the files it wrote into the book, replacing its previous outputs."""
-    job.target_dir.mkdir(parents=True, exist_ok=True)
-    data_dir = job.target_dir / "data"
-    prefix = job.file_prefix or f"{job.name}-"
-    if data_dir.is_dir():
-        for old in data_dir.glob(f"{prefix}*"):
-            old.unlink()
-    for path in job.staging_dir.rglob("*"):
-        if path.is_file() and path != staged:
-            relative = path.relative_to(job.staging_dir)
-            if relative.parts[0] == "data" and not path.name.startswith(prefix):
-                raise ChapterFailed(
-                    f"chapter {job.chapter_id!r} wrote {relative}, but chapter files must be named {prefix}*"
-                )
-            destination = job.target_dir / relative
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            shutil.move(str(path), destination)
-    shutil.move(str(staged), job.target)
-    shutil.rmtree(job.staging_dir, ignore_errors=True)
+def main(argv: list[str]) -> int:
+    """The run's own process: execute the template and write ``result.json`` (never raises for a cell error)."""
+    run_dir = Path(argv[0])
+    spec = json.loads((run_dir / "job.json").read_text(encoding="utf-8"))
+    work = run_dir / "work"
+    staged = work / f"{spec['name']}.ipynb"
+    try:
+        _execute(spec, work, staged)
+        outcome: dict[str, Any] = {"provenance": read_provenance(staged)}
+    except Exception as exc:  # papermill raises PapermillExecutionError for cell errors
+        failed_dir = Path(spec["failed_dir"])
+        failed_dir.mkdir(parents=True, exist_ok=True)
+        kept = failed_dir / f"{spec['place_slug']}-{spec['name']}.ipynb"
+        if staged.is_file():
+            shutil.copy2(staged, kept)
+        outcome = {"error": _describe_failure(spec, exc, kept)}
+    tmp = run_dir / "result.tmp"
+    tmp.write_text(json.dumps(outcome, default=str), encoding="utf-8")
+    tmp.replace(run_dir / "result.json")
+    return 0
 
 
 def template_parameters(template: Path) -> dict[str, Any]:
@@ -184,3 +236,7 @@ def template_parameters(template: Path) -> dict[str, Any]:
 
 def dumps_parameters(parameters: dict[str, Any]) -> str:
     return json.dumps(parameters, sort_keys=True, default=str)
+
+
+if __name__ == "__main__":  # pragma: no cover - the run's own process, see start()
+    sys.exit(main(sys.argv[1:]))

@@ -181,14 +181,16 @@ def tree_hash(root: Path, toc_text: str) -> str:
     return digest.hexdigest()
 
 
-def build_html(root: Path, toc_path: Path, work: Path, log=print) -> Path:
-    """Build the HTML into ``work`` and swap it into ``<root>/_build``; return the html folder."""
+def build_html(root: Path, toc_path: Path, work: Path, log=print, seed: bool = True) -> Path:
+    """Build the HTML into ``work`` and swap it into ``<root>/_build``; return the html folder.
+
+    ``seed=False`` builds from nothing (after pages were removed, whose HTML a seeded build would keep)."""
     final = root / "_build"
     staging = work / "site"
     if staging.exists():
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
-    if (final / ".doctrees").is_dir() and (final / "html").is_dir():
+    if seed and (final / ".doctrees").is_dir() and (final / "html").is_dir():
         # Seed with the previous build so Sphinx re-renders only what changed.
         shutil.copytree(final, staging / "_build", symlinks=True)
     jupyter_book = Path(sys.executable).parent / "jupyter-book"

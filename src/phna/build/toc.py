@@ -31,7 +31,9 @@ def toc_data(config: Config, places: Iterable[Place] | None = None, chapters: It
     icb_pages = [c for c in config.icb_pages if c.scope == "icb" and (wanted is None or c.id in wanted)]
     per_place_pages = [c for c in config.icb_pages if c.scope == "place" and (wanted is None or c.id in wanted)]
     if icb_pages or per_place_pages:
-        entries = [{"file": f"book/icb/{c.id}"} for c in icb_pages]
+        # Pages carry their place in their own title ("Life expectancy in Rugby"); the navigation, where the
+        # place is already the heading above, shows the short chapter title.
+        entries = [{"file": f"book/icb/{c.id}", "title": c.title} for c in icb_pages]
         for chapter in per_place_pages:
             entries.append(
                 {
@@ -44,7 +46,9 @@ def toc_data(config: Config, places: Iterable[Place] | None = None, chapters: It
     place_entries = []
     for place in places:
         sections = [
-            {"file": f"{place_dir(place)}/{c.id}"} for c in config.chapters if wanted is None or c.id in wanted
+            {"file": f"{place_dir(place)}/{c.id}", "title": c.title}
+            for c in config.chapters
+            if wanted is None or c.id in wanted
         ]
         entry = {"file": f"{place_dir(place)}/index"}
         if sections:
