@@ -69,8 +69,9 @@ def test_three_districts_build_on_a_dask_local_cluster(tmp_path, mirror, monkeyp
     from phna.build import national
 
     out = tmp_path / "national"
+    runs = tmp_path / "store"  # a store of its own: every run goes through the cluster
     books = national.build_national(districts=WARWICKSHIRE_SOUTH, chapters=["overview"], out=out, workers=2,
-                                    verify_data=False)
+                                    verify_data=False, store_dir=runs)
     (book,) = books
     assert not book.failed and book.html is not None
     for slug in ("rugby", "stratford-on-avon", "warwick"):
@@ -83,7 +84,7 @@ def test_three_districts_build_on_a_dask_local_cluster(tmp_path, mirror, monkeyp
     # The same cache keys: nothing reruns; a failure in one place names it and leaves the others' pages.
     logged: list[str] = []
     national.build_national(districts=WARWICKSHIRE_SOUTH, chapters=["overview"], out=out, workers=1,
-                            verify_data=False, html=False, log=logged.append)
+                            verify_data=False, html=False, store_dir=runs, log=logged.append)
     assert any("0 chapter run(s) to do, 3 up to date" in line for line in logged)
 
     def broken(job, config_path):
@@ -100,6 +101,19 @@ def test_three_districts_build_on_a_dask_local_cluster(tmp_path, mirror, monkeyp
     manifest.write_text(json.dumps(entries))
     with pytest.raises(PhnaError, match="for place 'warwick' failed at cell 7"):
         national.build_national(districts=WARWICKSHIRE_SOUTH, chapters=["overview"], out=out, workers=1,
-                                verify_data=False, html=False)
+                                verify_data=False, html=False, store_dir=runs)
     assert "1 page(s) could not be built" in (out / "index.html").read_text()
     assert (book.root / "book" / "places" / "rugby" / "overview.ipynb").is_file()
+
+
+def test_the_commands(tmp_path, mirror, capsys):
+    from phna.cli import main
+
+    out = tmp_path / "bsol.yaml"
+    assert main(["config", "new", "--icb", "E54000055", "--out", str(out)]) == 0
+    assert "phna build --national --config" in capsys.readouterr().out
+    assert load_config(out).icb_name == "NHS Birmingham and Solihull ICB"
+    assert main(["config", "new", "--icb", "E54999999", "--out", str(tmp_path / "x.yaml")]) == 1
+    assert "E54999999" in capsys.readouterr().err
+    assert main(["build", "--icb", "E54000055"]) == 1  # chooses ICBs only for the national edition
+    assert "--national" in capsys.readouterr().err

@@ -126,6 +126,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             build_national(
                 icbs=_unique(args.icb), districts=_unique(args.districts), chapters=_unique(args.chapter),
+                configs=[args.config] if args.config else None,
                 scheduler=args.scheduler, workers=args.jobs, force=args.force, html=not args.no_html,
             )
             return 0
@@ -135,7 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from phna.config import write_icb_config
 
             path = write_icb_config(args.icb, args.out, by=args.by)
-            print(f"wrote {path}: build it with `phna build --config {args.out}`")
+            print(f"wrote {path}: build its book with `phna build --national --config {args.out}`")
             return 0
         if args.command in ("build", "run"):
             from phna.build import build

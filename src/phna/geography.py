@@ -325,13 +325,13 @@ def published_area_name(place: Any, code: str) -> str:
     """How a figure published for district (or county) ``code`` is named on a place's page.
 
     For a place made of whole districts, the district's own name ("Coventry"). For a place made of small areas,
-    the figure is not the place's own: the name says whose it is ("Coventry, the district Foleshill is in").
+    the figure is not the place's own: the name says whose it is ("Coventry (the district Foleshill is in)").
     """
     name = area_names().get(str(code), str(code))
     if not _attr(place, "lsoas") or str(code) == ENGLAND:
         return name
     kind = "county" if str(code).startswith("E10") else "district"
-    return f"{name}, the {kind} {_attr(place, 'name', 'the place')} is in"
+    return f"{name} (the {kind} {_attr(place, 'name', 'the place')} is in)"
 
 
 @dataclass(frozen=True)
@@ -451,7 +451,7 @@ def name_published(findings: Iterable[Any], place: Any) -> list[Any]:
     """Findings records with published district or county figures named for a place of small areas.
 
     A place made of LSOAs has no published figures of its own: a record whose ``area_code`` is a district or
-    county is that area's figure, so its ``area`` becomes "Coventry, the district Foleshill is in". Records of
+    county is that area's figure, so its ``area`` becomes "Coventry (the district Foleshill is in)". Records of
     other places are returned unchanged.
     """
     out = []

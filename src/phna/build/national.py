@@ -191,10 +191,13 @@ def build_national(
     html: bool = True,
     verify_data: bool = True,
     out: Path | None = None,
+    store_dir: Path | None = None,
     log: Callable[[str], None] = _log,
 ) -> list[Book]:
     """Build the books of the chosen ICBs (default: all of England) with chapter runs on Dask.
 
+    Finished runs are kept in ``store_dir`` (default ``.phna/national-store``), shared by every ICB's book: a
+    run with the same key (the same template, parameters, place, code and data) is never run twice.
     Returns the books, each with its failures (place, chapter and cell, as the runner names them) and its site.
     Raises PhnaError after building everything that could be built when any run or site failed.
     """
@@ -207,7 +210,7 @@ def build_national(
         log("Checking data files against the catalogue …")
         phna_data.verify().raise_for_errors()
     checksums = catalogue_checksums()
-    runs = store.Store(paths.repo_root() / ".phna" / "national-store")
+    runs = store.Store(store_dir or paths.repo_root() / ".phna" / "national-store")
     todo: list[tuple[Book, Job, cache.Manifest]] = []
     skipped = 0
     manifests: dict[str, cache.Manifest] = {}
