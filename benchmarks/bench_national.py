@@ -93,7 +93,8 @@ def time_pool(districts, chapters, workers, out) -> tuple[float, int, list]:
     for job in jobs:
         job.staging_dir = out / ".pool-runs" / f"{job.chapter_id}--{job.place_slug}"
     started = time.perf_counter()
-    run_jobs(jobs, workers, books[0].config.path, lambda result, n: results.append(result), lambda m: None)
+    for book in books:  # the pool runs one configuration at a time (the kernel reads it from PHNA_CONFIG)
+        run_jobs(book.jobs, workers, book.config.path, lambda result, n: results.append(result), lambda m: None)
     return time.perf_counter() - started, len(jobs), results
 
 

@@ -151,3 +151,14 @@ def test_the_new_places_build_with_their_own_names(tmp_path, mirror):
     assert "East Midlands" in leicestershire and "West Midlands" not in leicestershire
     foleshill = "\n".join(pages["foleshill"].values())
     assert "Coventry (the district Foleshill is in)" in foleshill
+
+
+def test_the_icb_index_page_lists_only_the_places_that_divide_it(tmp_path, mirror):
+    from phna.build.site import _intro
+
+    config = load_config(write_config(tmp_path))
+    text = _intro(config, config.place("icb"))
+    assert "in 4 places: Coventry, Warwickshire North, Rugby and South Warwickshire." in text
+    assert "Birmingham" not in text and "Foleshill" not in text and "Leicestershire" not in text
+    assert "one of the places of Coventry and Warwickshire ICB" in _intro(config, config.place("foleshill"))
+    assert "in Birmingham and Solihull ICB" in _intro(config, config.place("birmingham"))
