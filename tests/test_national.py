@@ -117,3 +117,5 @@ def test_the_commands(tmp_path, mirror, capsys):
     assert "E54999999" in capsys.readouterr().err
     assert main(["build", "--icb", "E54000055"]) == 1  # chooses ICBs only for the national edition
     assert "--national" in capsys.readouterr().err
+    assert main(["build", "--national", "--place", "rugby"]) == 1  # refused, never ignored
+    assert "--districts" in capsys.readouterr().err

@@ -121,6 +121,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = make_parser()
     args = parser.parse_args(argv)
     try:
+        if args.command == "build" and args.national and (args.place or args.parameter):
+            raise PhnaError("--national builds whole books: choose places with --districts (or write a "
+                            "configuration with `phna config new` and give it with --config), not --place or -p")
         if args.command == "build" and args.national:
             from phna.build.national import build_national
 
