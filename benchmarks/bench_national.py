@@ -12,8 +12,12 @@ at a time. One ICB's site is built with Sphinx to time rendering.
 
 The cost of one chapter run is split, from a few sample runs:
 
-- **kernel start**: the run's wall time less the time its cells took (papermill's own per-cell durations);
-  starting Python, the kernel and the notebook machinery, and shutting it down;
+- **run start**: a run's wall time beyond its notebook's (papermill's) duration: the process the local pool
+  starts for each run (Python and papermill) and storing the result; a Dask worker runs the chapter in its own
+  process, so this is what running on Dask saves (``dask_outside_notebook_s`` against ``pool_outside_notebook_s``);
+- **kernel start**: the notebook's duration less the time its cells took (papermill's per-cell durations):
+  starting the kernel and shutting it down;
+- **imports**: Python, pandas, matplotlib and phna imported by the chapter's first cells;
 - **data loading**: the chapter's code run twice in one fresh process; the data layer caches what it read
   (``lru_cache``), so the first run less the second is the time spent reading the data files;
 - **computing**: the second run (statistics, figures and tables with the data already in memory);
@@ -93,9 +97,23 @@ def time_pool(districts, chapters, workers, out) -> tuple[float, int, list]:
     for job in jobs:
         job.staging_dir = out / ".pool-runs" / f"{job.chapter_id}--{job.place_slug}"
     started = time.perf_counter()
+
+    def done(result, number):  # before the runner removes the run folder: the notebook's own duration
+        results.append((result.seconds, notebook_seconds(result.job.work_dir / f"{result.job.name}.ipynb")))
+
     for book in books:  # the pool runs one configuration at a time (the kernel reads it from PHNA_CONFIG)
-        run_jobs(book.jobs, workers, book.config.path, lambda result, n: results.append(result), lambda m: None)
+        run_jobs(book.jobs, workers, book.config.path, done, lambda m: None)
     return time.perf_counter() - started, len(jobs), results
+
+
+def notebook_seconds(path: Path) -> float:
+    """papermill's duration of an executed notebook (kernel start to the last cell)."""
+    return float(json.loads(path.read_text())["metadata"].get("papermill", {}).get("duration") or 0)
+
+
+def outside_notebook(pairs) -> float:
+    """Mean seconds a run took beyond its notebook: starting the run's process and papermill, and storing it."""
+    return sum(run - nb for run, nb in pairs) / max(1, len(pairs))
 
 
 def time_dask(districts, chapters, workers, out) -> tuple[float, float, int]:
@@ -104,7 +122,13 @@ def time_dask(districts, chapters, workers, out) -> tuple[float, float, int]:
     books = national.build_national(districts=districts, chapters=chapters, out=out, workers=workers, force=True,
                                     html=False, verify_data=False, store_dir=out / "store", log=lines.append)
     runs = sum(len(b.jobs) for b in books)
-    return time.perf_counter() - started, runs, books
+    import re
+
+    took = {m.group(1): float(m.group(2)) for line in lines
+            for m in [re.search(r"\] \S+ (.+?): done in ([0-9.]+) s", line)] if m}
+    pairs = [(took[job.label], notebook_seconds(out / "store" / job.key / "out" / f"{job.name}.ipynb"))
+             for book in books for job in book.jobs if job.label in took]
+    return time.perf_counter() - started, runs, books, pairs
 
 
 def time_site(book) -> tuple[float, int]:
@@ -150,18 +174,20 @@ def main(argv=None) -> int:
     last_books = None
     for size in args.sizes:
         chosen = region if size == "all" else region[: int(size)]
-        seconds, runs, books = time_dask(chosen, chapters, args.workers, work / f"dask-{size}")
+        seconds, runs, books, pairs = time_dask(chosen, chapters, args.workers, work / f"dask-{size}")
         last_books = books
-        row = {"districts": len(chosen), "runs": runs, "dask_s": seconds, "dask_per_min": runs / seconds * 60}
+        row = {"districts": len(chosen), "runs": runs, "dask_s": seconds, "dask_per_min": runs / seconds * 60,
+               "dask_outside_notebook_s": outside_notebook(pairs)}
         if args.pool:
-            pool_seconds, pool_runs, _ = time_pool(chosen, chapters, args.workers, work / f"pool-{size}")
-            row.update(pool_s=pool_seconds, pool_per_min=pool_runs / pool_seconds * 60)
+            pool_seconds, pool_runs, pool_pairs = time_pool(chosen, chapters, args.workers, work / f"pool-{size}")
+            row.update(pool_s=pool_seconds, pool_per_min=pool_runs / pool_seconds * 60,
+                       pool_outside_notebook_s=outside_notebook(pool_pairs))
         rows.append(row)
         print(json.dumps(row), flush=True)
 
     # The split, from a few sample runs of the last size.
     samples = []
-    book = last_books[0]
+    book = max(last_books, key=lambda b: len(b.jobs))  # the biggest book: rendering per page is fairer
     for job in book.jobs[: args.samples]:
         job.config_path = book.config.path
         job.work_dir.mkdir(parents=True, exist_ok=True)
@@ -196,7 +222,8 @@ def main(argv=None) -> int:
         "england_runs": england_runs, "icbs": icbs, "districts": districts,
         f"hours_on_{args.workers}_workers": england_runs / per_min / 60,
         f"hours_on_{args.workers_projected}_workers": england_runs * seconds_per_run / args.workers_projected / 3600,
-        "site_builds_hours": icbs * site_seconds * (districts / icbs + 1) / max(1, len(book.config.places)) / 3600,
+        # One Sphinx build per ICB, of its places' pages (about 8 per place): the per-page cost measured above.
+        "site_builds_hours": (districts + icbs) * per_place * mean["rendering"] / 3600,
         "note": "chapters per minute measured with one chapter type; other chapters cost more or less",
     }
     print(json.dumps({"projection": projection}), flush=True)
