@@ -91,8 +91,10 @@ def _plan(districts, chapters, out):
     return books, jobs
 
 
-def time_pool(districts, chapters, workers, out) -> tuple[float, int, list]:
+def time_pool(districts, chapters, workers, out) -> tuple[float, int, list, float]:
+    planning = time.perf_counter()
     books, jobs = _plan(districts, chapters, out)
+    planning = time.perf_counter() - planning
     results = []
     for job in jobs:
         job.staging_dir = out / ".pool-runs" / f"{job.chapter_id}--{job.place_slug}"
@@ -103,7 +105,7 @@ def time_pool(districts, chapters, workers, out) -> tuple[float, int, list]:
 
     for book in books:  # the pool runs one configuration at a time (the kernel reads it from PHNA_CONFIG)
         run_jobs(book.jobs, workers, book.config.path, done, lambda m: None)
-    return time.perf_counter() - started, len(jobs), results
+    return time.perf_counter() - started, len(jobs), results, planning
 
 
 def notebook_seconds(path: Path) -> float:
@@ -179,9 +181,11 @@ def main(argv=None) -> int:
         row = {"districts": len(chosen), "runs": runs, "dask_s": seconds, "dask_per_min": runs / seconds * 60,
                "dask_outside_notebook_s": outside_notebook(pairs)}
         if args.pool:
-            pool_seconds, pool_runs, pool_pairs = time_pool(chosen, chapters, args.workers, work / f"pool-{size}")
+            pool_seconds, pool_runs, pool_pairs, planning = time_pool(chosen, chapters, args.workers,
+                                                                      work / f"pool-{size}")
+            # dask_s includes planning the books and starting the cluster; pool_s only the runs.
             row.update(pool_s=pool_seconds, pool_per_min=pool_runs / pool_seconds * 60,
-                       pool_outside_notebook_s=outside_notebook(pool_pairs))
+                       pool_outside_notebook_s=outside_notebook(pool_pairs), planning_s=planning)
         rows.append(row)
         print(json.dumps(row), flush=True)
 
