@@ -162,3 +162,19 @@ def test_the_icb_index_page_lists_only_the_places_that_divide_it(tmp_path, mirro
     assert "Birmingham" not in text and "Foleshill" not in text and "Leicestershire" not in text
     assert "one of the places of Coventry and Warwickshire ICB" in _intro(config, config.place("foleshill"))
     assert "in Birmingham and Solihull ICB" in _intro(config, config.place("birmingham"))
+
+
+def test_wider_determinants_findings_of_a_place_of_small_areas_name_the_district(tmp_path, mirror):
+    """The issue's example: Foleshill's key findings quoted Coventry's employment rate without naming Coventry."""
+    from types import SimpleNamespace
+
+    from phna.analyses.wider_determinants import indicator_table
+
+    config = load_config(write_config(tmp_path))
+    for slug, named in (("foleshill", True), ("coventry", False)):
+        place = config.place(slug)
+        ctx = SimpleNamespace(place=place, name=place.name, areas=geography.place_areas(place))
+        result = indicator_table(ctx)
+        text = " ".join(result.findings)
+        assert ("Coventry (the district Foleshill is in)" in text) is named, (slug, text[:300])
+        assert set(result.table["area_code"]) == {"E08000026"}
