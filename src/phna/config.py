@@ -12,6 +12,7 @@ given on the command line (``phna run -p name value``), and refuses a parameter 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping
@@ -262,6 +263,39 @@ def parameters_for(
 
 
 # ------------------------------------------------------------------------------------ another ICB's book
+def icb_places(icb_code: str, by: str = "district") -> list[dict[str, Any]]:
+    """Default places of an ICB's book: one per district (``by="district"``) or per upper-tier authority
+    (``by="upper-tier"``: a county's districts in the ICB together, a unitary authority on its own).
+
+    Returns
+    -------
+    list of dict
+        ``slug``, ``name``, ``kind`` ("district" or "place"), ``districts``, in name order.
+    """
+    if by not in ("district", "upper-tier"):
+        raise ConfigError(f"icb_places: by must be 'district' or 'upper-tier', not {by!r}")
+    districts = geography.icb_districts(icb_code)
+    lookup = phna_data.district_lookup().set_index("district_code")
+    names = geography.area_names()
+    groups: dict[str, list[str]] = {}
+    for code in districts:
+        county = lookup["county_code"].get(code) if code in lookup.index else None
+        key = str(county) if by == "upper-tier" and isinstance(county, str) and county.startswith("E10") else code
+        groups.setdefault(key, []).append(code)
+    out = []
+    for key, members in groups.items():
+        name = names.get(key, key)
+        out.append({"slug": slugify(name), "name": name, "kind": "district" if len(members) == 1 else "place",
+                    "districts": sorted(members)})
+    return sorted(out, key=lambda p: p["name"])
+
+
+def slugify(name: str) -> str:
+    """"Stratford-on-Avon" → "stratford-on-avon"; "King's Lynn and West Norfolk" → "kings-lynn-and-west-norfolk"."""
+    text = re.sub(r"[^a-z0-9]+", "-", name.lower().replace("'", "")).strip("-")
+    return text or "place"
+
+
 def icb_config_data(icb_code: str, by: str = "district", template: str | Path | None = None) -> dict[str, Any]:
     """The configuration of an ICB's book: this book's chapters and defaults, the ICB's name from the lookups,
     the ICB as a place and one place per district (``by="district"``) or upper-tier authority
@@ -283,7 +317,7 @@ def icb_config_data(icb_code: str, by: str = "district", template: str | Path | 
         raise ConfigError(f"{exc}: ICB codes look like E54000055 (see the LSOA lookups' icb_code column)") from None
     area = short.removesuffix(" ICB")
     places = [{"slug": "icb", "name": short, "kind": "icb", "districts": list(geography.icb_districts(icb_code))}]
-    places += geography.icb_places(icb_code, by)
+    places += icb_places(icb_code, by)
     data = {
         "book": {"title": f"Population health needs in {area}", "author": base["book"].get("author", "")},
         "icb": {"code": icb_code, "name": f"NHS {short}"},

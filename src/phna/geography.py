@@ -11,7 +11,6 @@ rates and life expectancies for multi-district places must be computed from thos
 from __future__ import annotations
 
 import functools
-import re
 from dataclasses import dataclass, replace
 from typing import Any, Iterable
 
@@ -410,41 +409,6 @@ def partition_places(config: Any, within: Any = None) -> Partition:
     return Partition(places=tuple(p for _, p in sorted(chosen, key=lambda c: c[0])),
                      left_out=tuple(p for _, p in sorted(left_out, key=lambda c: c[0])),
                      uncovered_lsoas=len(own - taken), icb_lsoas=len(own))
-
-
-def icb_places(icb_code: str, by: str = "district") -> list[dict[str, Any]]:
-    """Default places of an ICB's book: one per district (``by="district"``) or per upper-tier authority
-    (``by="upper-tier"``: a county's districts in the ICB together, a unitary authority on its own).
-
-    Returns
-    -------
-    list of dict
-        ``slug``, ``name``, ``kind`` ("district" or "place"), ``districts``, in name order.
-    """
-    from .data.lookups import district_lookup
-
-    districts = icb_districts(icb_code)
-    lookup = district_lookup().set_index("district_code")
-    names = area_names()
-    groups: dict[str, list[str]] = {}
-    for code in districts:
-        county = lookup["county_code"].get(code) if code in lookup.index else None
-        key = str(county) if by == "upper-tier" and isinstance(county, str) and county.startswith("E10") else code
-        groups.setdefault(key, []).append(code)
-    if by not in ("district", "upper-tier"):
-        raise DataError(f"icb_places: by must be 'district' or 'upper-tier', not {by!r}")
-    out = []
-    for key, members in groups.items():
-        name = names.get(key, key)
-        out.append({"slug": slugify(name), "name": name, "kind": "district" if len(members) == 1 else "place",
-                    "districts": sorted(members)})
-    return sorted(out, key=lambda p: p["name"])
-
-
-def slugify(name: str) -> str:
-    """"Stratford-on-Avon" → "stratford-on-avon"; "King's Lynn and West Norfolk" → "kings-lynn-and-west-norfolk"."""
-    text = re.sub(r"[^a-z0-9]+", "-", name.lower().replace("'", "")).strip("-")
-    return text or "place"
 
 
 def name_published(findings: Iterable[Any], place: Any) -> list[Any]:
