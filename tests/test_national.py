@@ -119,3 +119,18 @@ def test_the_commands(tmp_path, mirror, capsys):
     assert "--national" in capsys.readouterr().err
     assert main(["build", "--national", "--place", "rugby"]) == 1  # refused, never ignored
     assert "--districts" in capsys.readouterr().err
+
+
+def test_another_icbs_book_pages_say_nothing_of_coventry_and_warwickshire(tmp_path, mirror):
+    from phna.build.national import plan_books, prepare_root
+
+    (book,) = plan_books(icbs=["E54000015"], out=tmp_path)  # Leicester, Leicestershire and Rutland
+    prepare_root(book)
+    pages = {path.name: path.read_text() for path in (book.root / "book").glob("*.md")}
+    assert {"intro.md", "glossary.md", "data-sources.md", "methods.md"} <= set(pages)
+    for name, text in pages.items():
+        for local in ("Coventry", "Warwickshire", "West Midlands"):
+            assert local not in text, f"{name} says {local}"
+    assert "plan health and care for Leicester, Leicestershire and Rutland." in pages["glossary.md"]
+    assert pages["intro.md"].startswith("# Population health needs in Leicester, Leicestershire and Rutland")
+    assert "title: Population health needs in Leicester" in (book.root / "_config.yml").read_text()

@@ -129,7 +129,8 @@ def prepare_root(book: Book) -> None:
     for name in SHARED_PAGES:
         source = repo / "book" / name
         if source.is_file():
-            shutil.copy2(source, root / "book" / name)
+            (root / "book" / name).write_text(localise(source.read_text(encoding="utf-8"), book.config),
+                                              encoding="utf-8")
     static = root / "book" / "_static"
     if (repo / "book" / "_static").is_dir():
         shutil.copytree(repo / "book" / "_static", static, dirs_exist_ok=True)
@@ -137,6 +138,24 @@ def prepare_root(book: Book) -> None:
     if (repo / "book" / "_vendor").is_dir() and not vendor.exists():
         vendor.symlink_to(repo / "book" / "_vendor", target_is_directory=True)
     (root / "book" / "intro.md").write_text(intro_page(book.config), encoding="utf-8")
+
+
+#: Sentences of the shared pages written for Coventry and Warwickshire, and what another ICB's book says instead.
+LOCAL_SENTENCES = (
+    ("that plan health and care for Coventry and Warwickshire.", "that plan health and care for {area}."),
+    ("for the Warwickshire places the book shows Warwickshire\n  county's value, named as the county's.",
+     "for places in a two-tier county the book shows\n  the county's value, named as the county's."),
+    ("- **West Midlands** values are shown where the source publishes them.",
+     "- **Regional** values (each place's own region) are shown where the source publishes them."),
+)
+
+
+def localise(text: str, config: Config) -> str:
+    """A shared hand-written page for another ICB's book: its sentences about Coventry and Warwickshire rewritten."""
+    area = (config.icb_name or config.title).removeprefix("NHS ").removesuffix(" ICB")
+    for old, new in LOCAL_SENTENCES:
+        text = text.replace(old, new.format(area=area))
+    return text
 
 
 def intro_page(config: Config) -> str:
