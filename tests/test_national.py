@@ -134,3 +134,30 @@ def test_another_icbs_book_pages_say_nothing_of_coventry_and_warwickshire(tmp_pa
     assert "plan health and care for Leicester, Leicestershire and Rutland." in pages["glossary.md"]
     assert pages["intro.md"].startswith("# Population health needs in Leicester, Leicestershire and Rutland")
     assert "title: Population health needs in Leicester" in (book.root / "_config.yml").read_text()
+
+
+@pytest.mark.slow
+def test_two_icbs_in_different_regions_build_with_their_own_names(tmp_path, mirror):
+    """Each ICB's own place page (overview), from configurations written by `phna config new`."""
+    from phna.build.national import build_national
+
+    paths = []
+    for code, name in (("E54000055", "bsol"), ("E54000015", "llr")):
+        data = icb_config_data(code)
+        data["places"] = [p for p in data["places"] if p["kind"] == "icb"]  # test-sized: the ICB place only
+        data["chapters"] = [c for c in data["chapters"] if c["id"] == "overview"]
+        data.pop("icb_pages")
+        (tmp_path / f"{name}.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
+        paths.append(tmp_path / f"{name}.yaml")
+    books = build_national(configs=paths, out=tmp_path / "national", store_dir=tmp_path / "store", html=False,
+                           verify_data=False)
+    assert [b.failed for b in books] == [[], []]
+    pages = {b.code: (b.root / "book" / "places" / "icb" / "overview.ipynb").read_text() for b in books}
+    assert "Birmingham and Solihull ICB" in pages["E54000055"] and "West Midlands" in pages["E54000055"]
+    assert "Leicester, Leicestershire and Rutland ICB" in pages["E54000015"]
+    assert "East Midlands" in pages["E54000015"] and "West Midlands" not in pages["E54000015"]
+    for text in pages.values():  # (the sources table names ONS's "Coventry and Warwickshire subset" file it read)
+        said = [line for line in text.splitlines() if "Open Government Licence" not in line]
+        assert not [line for line in said if "Coventry" in line or "Warwickshire" in line]
+    index = (tmp_path / "national" / "index.html").read_text()
+    assert "Birmingham and Solihull ICB" in index and "Leicester, Leicestershire and Rutland ICB" in index
