@@ -168,13 +168,30 @@ def test_wider_determinants_findings_of_a_place_of_small_areas_name_the_district
     """The issue's example: Foleshill's key findings quoted Coventry's employment rate without naming Coventry."""
     from types import SimpleNamespace
 
-    from phna.analyses.wider_determinants import indicator_table
+    from phna.analyses.wider_indicators import indicator_table
 
     config = load_config(write_config(tmp_path))
     for slug, named in (("foleshill", True), ("coventry", False)):
         place = config.place(slug)
         ctx = SimpleNamespace(place=place, name=place.name, areas=geography.place_areas(place))
         result = indicator_table(ctx)
-        text = " ".join(result.findings)
+        text = " ".join(f.text or "" for f in result.findings)
         assert ("Coventry (the district Foleshill is in)" in text) is named, (slug, text[:300])
         assert set(result.table["area_code"]) == {"E08000026"}
+
+
+def test_core20_and_allocation_pages_count_foleshill_once(tmp_path, mirror):
+    """The issue's example: the Core20PLUS5 page counted Foleshill inside Coventry and again as its own place."""
+    from phna.analyses import allocation_need, core20
+
+    data = yaml.safe_load(write_config(tmp_path).read_text())
+    # Foleshill listed before Coventry: the whole district is still the one counted.
+    data["places"] = [data["places"][0], NEW_PLACES[2], *[p for p in data["places"][1:] if p["slug"] != "foleshill"]]
+    (tmp_path / "first.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
+    config = load_config(tmp_path / "first.yaml")
+    core = resolve(config, "core20plus5", "icb")
+    assert [p.slug for p in core20._places(core)] == ["icb", "coventry", "warwickshire-north", "rugby",
+                                                      "south-warwickshire"]
+    places, notes = allocation_need.component_places(resolve(config, "proportionate-universalism", "icb"))
+    assert "foleshill" not in [p.slug for p in places] and "coventry" in [p.slug for p in places]
+    assert any("Foleshill" in note for note in notes)

@@ -108,3 +108,32 @@ def test_book_is_deployed_only_after_build_and_tests():
     uses = [s.get("uses", "") for s in workflow["jobs"]["build"]["steps"]]
     assert any(u.startswith("actions/upload-pages-artifact") for u in uses)
     assert any(s.get("uses", "").startswith("actions/deploy-pages") for s in deploy["steps"])
+
+
+def _readme_refresh_block() -> list[str]:
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    section = text.split("### Running the data refresh", 1)[1]
+    block = section.split("```", 2)[1]
+    return [line.strip() for line in block.splitlines() if line.strip()]
+
+
+def test_scheduled_refresh_runs_the_readme_commands():
+    """The workflow refreshes from the publishers with the README's commands, before the build and the tests."""
+    workflow = yaml.safe_load((REPO / ".github" / "workflows" / "book.yml").read_text(encoding="utf-8"))
+    triggers = workflow.get("on", workflow.get(True))
+    assert "schedule" in triggers
+    lines = _run_commands({"jobs": {"build": workflow["jobs"]["build"]}})
+    readme = _readme_refresh_block()
+    data_lines = [line for line in lines if "phna data" in line]
+    assert any("--source all" in line for line in data_lines), "the workflow does not refresh from the publishers"
+    for line in data_lines:
+        assert line in readme, f"the workflow runs `{line}`, which the README's refresh section does not show"
+    for line in readme:
+        if "phna" in line or line.startswith("make"):
+            assert line in lines, f"the README shows `{line}`, which the workflow does not run"
+    # The mirror the build reads is the new vintage (as in the README), set before the build.
+    assert any("PHNA_DATA_MIRROR=$PWD/data-vintages/$(cat data-vintages/LATEST)" in line for line in lines)
+    order = [next(i for i, line in enumerate(lines) if key in line)
+             for key in ("phna data refresh", "phna data catalogue", "make book", "make test")]
+    assert order == sorted(order)
+    assert any("$GITHUB_STEP_SUMMARY" in line for line in data_lines)

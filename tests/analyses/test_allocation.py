@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from phna.analyses import allocation
+from phna.findings import by_key
 from phna.analyses.allocation import allocate
 
 REPO_TEMPLATE = os.path.join(os.path.dirname(__file__), "..", "..", "analyses", "proportionate-universalism.ipynb")
@@ -111,7 +112,7 @@ def icb_ctx(mirror, monkeypatch):
     monkeypatch.setenv("PHNA_DATA_MIRROR", str(mirror))
     import phna
 
-    return phna.chapter("proportionate-universalism", place="icb", budget=1_000_000, need_measure="imd_score")
+    return phna.chapter("proportionate-universalism", place="icb", budget=1_000_000, need_measure="imd_score").params
 
 
 def test_place_and_decile_units_cover_the_icb(icb_ctx):
@@ -146,6 +147,35 @@ def test_need_measure_changes_result(icb_ctx):
     assert not np.allclose(a, b)
 
 
+def test_deprivation_index_changes_rankings_and_allocations(icb_ctx):
+    import dataclasses
+
+    newer = dataclasses.replace(icb_ctx, deprivation_index="iod2025")
+    old_deciles, _ = allocation.decile_units(icb_ctx, "imd_score")
+    new_deciles, _ = allocation.decile_units(newer, "imd_score")
+    # the same residents, ranked into national deciles by another index
+    assert new_deciles["population"].sum() == old_deciles["population"].sum()
+    assert not np.array_equal(new_deciles["population"].to_numpy(), old_deciles["population"].to_numpy())
+    a = allocation.proportionate(icb_ctx)
+    b = allocation.proportionate(newer)
+    assert not np.allclose(a.places["allocation"], b.places["allocation"])
+    assert a.measure_label == "IMD 2019 score" and b.measure_label == "IMD 2025 score"
+    assert "IMD 2025" in b.findings[0].sentence and "Indices of Deprivation 2025" in b.source
+    assert set(b.long("deciles")["unit_type"]) == {"national IMD 2025 decile"}
+    # measures that are not deprivation scores keep their need, only the deciles move
+    c = allocation.proportionate(icb_ctx, need_measure="le_gap")
+    d = allocation.proportionate(newer, need_measure="le_gap")
+    assert np.allclose(c.places["allocation"], d.places["allocation"])
+    assert not np.allclose(c.deciles["per_head"].iloc[:3], d.deciles["per_head"].iloc[:3])
+
+
+def test_money_is_written_as_money(icb_ctx):
+    result = allocation.proportionate(icb_ctx)
+    assert allocation.per_head(1.0512) == "£1.05" and allocation.money(1_000_000) == "£1,000,000"
+    assert all("£" in f.sentence for f in result.findings)
+    assert "£1.05 per resident" in by_key(result.findings, "allocation/shift").sentence
+
+
 def test_unknown_measure(icb_ctx):
     with pytest.raises(ValueError, match="need_measure must be one of"):
         allocation.proportionate(icb_ctx, need_measure="vibes")
@@ -155,8 +185,8 @@ def test_district_fallback_for_a_single_place(mirror, monkeypatch):
     monkeypatch.setenv("PHNA_DATA_MIRROR", str(mirror))
     import phna
 
-    ctx = phna.chapter("proportionate-universalism", place="south-warwickshire")
-    result = allocation.proportionate(ctx, budget=10_000, need_measure="income_score")
+    params = phna.chapter("proportionate-universalism", place="south-warwickshire").params
+    result = allocation.proportionate(params, budget=10_000, need_measure="income_score")
     assert set(result.places["unit"]) == {"Stratford-on-Avon", "Warwick"}
     assert "districts are used" in result.notes[0]
 

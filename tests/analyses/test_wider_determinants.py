@@ -20,9 +20,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import dataclasses
+
 from phna.analyses import indicators as registry
+from phna.analyses import le_gradient
 from phna.analyses import wider_determinants as wd
+from phna.analyses import wider_indicators as wi
 from phna.charts import spine
+from phna.findings import by_key
 
 REPO_TEMPLATE = os.path.join(os.path.dirname(__file__), "..", "..", "analyses", "wider-determinants.ipynb")
 
@@ -42,7 +47,7 @@ def data_env(mirror):
 def rugby(data_env, tmp_path_factory):
     import phna
 
-    return phna.chapter("wider-determinants", place="rugby", output_dir=tmp_path_factory.mktemp("rugby"))
+    return phna.chapter("wider-determinants", place="rugby", output_dir=tmp_path_factory.mktemp("rugby")).params
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +55,7 @@ def north(data_env, tmp_path_factory):
     import phna
 
     return phna.chapter("wider-determinants", place="warwickshire-north",
-                        output_dir=tmp_path_factory.mktemp("north"))
+                        output_dir=tmp_path_factory.mktemp("north")).params
 
 
 # ----------------------------------------------------------------------------------------- registry
@@ -129,11 +134,11 @@ def test_change_is_consistent(north):
     # Deciles 1-2 in 2025 = (2019 status, carried onto 2021 LSOAs) + in - out.
     carried = lsoas["imd2019_core20"].fillna(False).astype(bool).sum()
     assert lsoas["iod2025_core20"].sum() == carried + change.moved_in - change.moved_out
-    for label, frame in (("IMD 2019", dep.imd2019.lsoas), ("IoD 2025 (IMD)", dep.iod2025.lsoas)):
+    for label, frame in (("IMD 2019", dep.imd2019.lsoas), ("IMD 2025", dep.iod2025.lsoas)):
         part = change.deciles[change.deciles["index"] == label]
         assert part["lsoas"].sum() == len(frame)
         assert part["share"].sum() == pytest.approx(100)
-    assert "moved into the most deprived 20 %" in change.findings[0]
+    assert "moved into the most deprived 20 %" in by_key(change.findings, "deprivation/change").sentence
 
 
 def test_imd2019_on_lsoa21_unchanged_areas_keep_their_decile(data_env):
@@ -150,7 +155,7 @@ def test_imd2019_on_lsoa21_unchanged_areas_keep_their_decile(data_env):
 
 # --------------------------------------------------------------------------------------- indicators
 def test_indicator_table_two_districts(north):
-    result = wd.indicator_table(north)
+    result = wi.indicator_table(north)
     table = result.table
     assert set(table["area_code"]) == {"E07000218", "E07000219"}  # each district, never averaged
     assert len(table) == 2 * len(registry.REGISTRY) - 2 * len(result.unavailable)
@@ -169,21 +174,28 @@ def test_indicator_table_two_districts(north):
     assert (table["england_districts_min"] <= table["england_districts_q25"]).all()
     assert (table["similar_n"] > 10).all()
     assert (table["similar_min"] <= table["similar_median"]).all()
-    # The findings name every significantly worse comparison.
-    for r in table[table["comparison"] == "worse"].itertuples():
-        assert any(r.area_name in f and f.startswith("Significantly worse") for f in result.findings)
+    # One record per indicator and district, with the comparison computed from the published limits.
+    for r in table.itertuples():
+        record = by_key(result.findings, f"indicator/{r.indicator_id}/{r.area_code}")
+        assert record.comparison == r.comparison and record.area == r.area_name
+        assert record.source == ("computed" if r.comparison != "not compared" else "none")
+    # Money is in cash terms: no trend is tested or claimed for it.
+    money = table[table["unit"].str.startswith("£")]
+    assert len(money) and (money["trend"] == wi.CASH_TREND).all()
+    assert not any(f.kind == "trend" and f.key.split("/")[1] in set(money["indicator_id"]) for f in result.findings)
+    assert money["value_text"].str.startswith("£").all()
 
 
 def test_indicator_table_for_a_place_of_lsoas():
     ctx = SimpleNamespace(name="My neighbourhoods", place=SimpleNamespace(districts=()),
                           areas=SimpleNamespace(districts=()))
-    result = wd.indicator_table(ctx)
+    result = wi.indicator_table(ctx)
     assert result.table.empty and result.unavailable
     assert "local authorities" in result.unavailable[0][1]
     # Small areas inside one district: that district's values, said plainly.
     inside = SimpleNamespace(name="My neighbourhoods", place=SimpleNamespace(districts=()),
                              areas=SimpleNamespace(districts=("E07000220",)))
-    result = wd.indicator_table(inside)
+    result = wi.indicator_table(inside)
     assert set(result.table["area_code"]) == {"E07000220"}
     assert "Rugby" in result.note and "not of My neighbourhoods itself" in result.note
 
@@ -201,24 +213,40 @@ def test_spine_positions_orient_better_to_the_right():
 
 
 # ------------------------------------------------------------------- deprivation and life expectancy
-def test_msoa_imd_score(data_env):
-    scores = wd.msoa_imd_score()
-    assert len(scores) == 6791
-    assert scores["imd_score"].between(0, 100).all()
-
-
 def test_le_gradient(rugby):
-    result = wd.le_deprivation(rugby)
+    result = le_gradient.le_deprivation(rugby)
     fits = result.fits.set_index("sex")
     for sex in ("male", "female"):
-        slope, lower, upper = fits.loc[sex, ["slope_per_10_points", "lower_ci", "upper_ci"]]
+        slope, lower, upper = fits.loc[sex, ["slope_per_10_points", "lower_95", "upper_95"]]
         assert -3 < lower < slope < upper < -1  # years per 10 IMD points: a clear national gradient
     assert fits.loc["male", "slope_per_10_points"] < fits.loc["female", "slope_per_10_points"]
     own = result.points[result.points["in_place"]]
     assert own["msoa11_code"].nunique() == 12  # Rugby's 12 MSOAs (mirror SOURCES.md)
     assert result.place["msoas"].tolist() == [12, 12]
     male = fits.loc["male", "slope_per_10_points"]
-    assert f"{abs(male):.2f} fewer years of male life expectancy" in result.findings[0]
+    assert f"{abs(male):.2f} fewer years of male life expectancy" in by_key(result.findings, "gradient/slope/male").sentence
+
+
+def test_gradient_follows_the_deprivation_index_and_confidence(rugby):
+    base = le_gradient.le_deprivation(rugby)
+    newer = le_gradient.le_deprivation(dataclasses.replace(rugby, deprivation_index="iod2025"))
+    assert newer.index_label == "IMD 2025" and "IMD 2025" in by_key(newer.findings, "gradient/slope/male").sentence
+    assert not np.allclose(base.fits["slope_per_10_points"], newer.fits["slope_per_10_points"])
+    assert not np.allclose(base.points["imd_score"], newer.points["imd_score"])
+    wide = le_gradient.le_deprivation(dataclasses.replace(rugby, confidence=(0.99,)))
+    assert {"lower_99", "upper_99"} <= set(wide.fits.columns) and "lower_95" not in wide.place.columns
+    assert (wide.fits["lower_99"] < base.fits["lower_95"]).all()
+
+
+def test_findings_are_records_with_evidence(north):
+    dep = wd.deprivation(north)
+    iod = wd.deprivation(dataclasses.replace(north, deprivation_index="iod2025"))
+    assert "IMD 2019" in by_key(dep.findings, "core20").sentence
+    assert "IMD 2025" in by_key(iod.findings, "core20").sentence
+    records = dep.findings + wd.domains(north).findings + wi.indicator_table(north).findings
+    assert all(f.evidence for f in records)
+    assert by_key(wd.domains(dataclasses.replace(north, deprivation_index="iod2025")).findings,
+                  "domains/driver").period == "IMD 2025"
 
 
 # ------------------------------------------------------------------------------------ the template
@@ -239,7 +267,7 @@ def test_template_runs(place, mirror, tmp_path, monkeypatch):
     import phna
 
     ctx = phna.chapter("wider-determinants", place=place, output_dir=tmp_path / "check")
-    expected = wd.indicator_table(ctx).table
+    expected = wi.indicator_table(ctx.params).table
     spine_csv = pd.read_csv(data_dir / "wider-determinants-indicators-spine.csv")
     assert len(spine_csv) == len(expected)
     assert spine_csv["value"].to_numpy() == pytest.approx(expected["value"].to_numpy(), nan_ok=True)
@@ -247,9 +275,12 @@ def test_template_runs(place, mirror, tmp_path, monkeypatch):
     fit_csv = pd.read_csv(data_dir / "wider-determinants-le-deprivation-fit.csv")
     text = json.dumps(json.loads(out.read_text())["cells"])
     slope = abs(fit_csv.loc[fit_csv["sex"] == "male", "slope_per_10_points"].iloc[0])
-    assert f"{slope:.2f} fewer years of male life expectancy" in text
+    assert f"men lose {slope:.1f} years per 10 points" in text  # the chart's one message, from the fit table
     # Findings quote the Core20 share from the deciles table.
     deciles = pd.read_csv(data_dir / "wider-determinants-deprivation-deciles.csv")
     core = deciles.loc[deciles["decile"] <= 2, "share"].sum()
-    assert re.search(rf"\({core:.1f} %\) in {ctx.name}", text)
+    assert re.search(rf"{ctx.name} \({core:.1f} %, 95 % CI", text)
+    assert "Nominal" not in text and "pay (increasing)" not in text
+    alts = re.findall(r":alt: ([^\\]*)\\n", text)
+    assert len(alts) >= 6 and all(len(alt) <= 250 for alt in alts), [len(a) for a in alts]
     assert "About this chapter" in text

@@ -20,7 +20,7 @@ def test_every_entry_has_provenance():
     for source in catalogue.load()["sources"]:
         assert source["url"].startswith("http"), source["id"]
         assert source["licence"], source["id"]
-        assert source["format"] in ("csv", "csv;", "geojson", "topojson", "json", "text", "parquet")
+        assert source["format"] in ("csv", "csv;", "geojson", "topojson", "json", "text", "parquet", "xlsx")
         if source["format"] in ("csv", "geojson"):
             assert source["columns"], f"{source['id']} lists no expected columns"
 

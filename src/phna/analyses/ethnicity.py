@@ -20,9 +20,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
-from phna import data, paths, stats
+from phna import data, stats
+from phna.analyses.core20_plus import load_plus_file
 from phna.findings import Finding
 from phna.parameters import ENGLAND, limit_columns
 from phna.wording import agree, fmt_ci, fmt_int, fmt_num, fmt_pct, possessive
@@ -42,7 +42,6 @@ WHO = {"Asian": "Asian residents", "Black": "Black residents",
        "Mixed or multiple": "residents of Mixed or Multiple ethnic groups", "White": "White residents",
        "Other ethnic group": "residents of Other ethnic groups", "Rural residents": "rural residents"}
 INDEX_LABELS = {"iod2025": "IoD 2025", "imd2019": "IMD 2019, matched to 2021 small areas"}
-PLUS_GROUPS_FILE = Path("data") / "plus_groups.yaml"
 
 #: Page headings of the tables (column → words); at most seven columns each.
 DETAILED_COLUMNS = {"broad_group": "Broad group", "ethnic_group": "Ethnic group", "count": "Residents",
@@ -376,8 +375,7 @@ def plus_evidence(params, core20: Core20ByGroup | None = None) -> PlusEvidence:
 
 def plus_examples(path: str | Path | None = None) -> pd.DataFrame:
     """The PLUS groups the book lists until the ICS names its own (hand-written ``data/plus_groups.yaml``)."""
-    path = Path(path) if path is not None else paths.repo_root() / PLUS_GROUPS_FILE
-    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    doc = load_plus_file(path)  # the one reader: it also records the file in the page's cache key
     return pd.DataFrame([{"group": g["name"], "description": g["description"]} for g in doc.get("plus_groups", [])])
 
 

@@ -3,12 +3,12 @@
 OHID's HEAT asks a set of questions about the health inequalities a plan touches. This module answers the
 ones the book's data can answer, from the book's own analyses (never re-computed here):
 
-1. Who is affected? Core20 population (:func:`phna.analyses.overview.deprivation`).
+1. Who is affected? Core20 population (:func:`phna.analyses.overview.deprivation`, chosen deprivation index).
 2. Which groups experience worse outcomes? Life expectancy across neighbourhoods and the slope index of
    inequality (:func:`phna.analyses.life_expectancy.within_place`); mostly-Core20 against other
    neighbourhoods (:func:`phna.analyses.core20.msoa_comparison`).
 3. What drives the gap? Deprivation domains (:func:`phna.analyses.wider_determinants.domains`) and
-   wider-determinant indicators against England (:func:`phna.analyses.wider_determinants.indicator_table`).
+   wider-determinant indicators against England (:func:`phna.analyses.wider_indicators.indicator_table`).
 4. What would reduce it, and what could the plan do? Prompts for local input, with the numbers above.
 """
 
@@ -19,14 +19,15 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from phna import data
-from phna.analyses import core20, life_expectancy, overview, wider_determinants
+from phna.analyses import core20, life_expectancy, overview, wider_determinants, wider_indicators
+from phna.findings import Finding
 
 
 @dataclass
 class Question:
     number: int
     question: str
-    answers: list[str]  # sentences generated from the numbers
+    answers: list[str]  # sentences written from the findings records
     local_input: list[str]  # prompts where local knowledge is needed
     unavailable: list[str] = field(default_factory=list)  # what the data could not give, and why
 
@@ -39,7 +40,7 @@ class HeatResult:
     extremes: pd.DataFrame
     domains: pd.DataFrame
     indicators: pd.DataFrame
-    findings: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
 
 
 def _attempt(func, *args):
@@ -50,13 +51,22 @@ def _attempt(func, *args):
         return None, str(exc)
 
 
-def assessment(ctx) -> HeatResult:
-    """Answer HEAT's questions for the context's place from the book's analyses."""
-    dep, dep_error = _attempt(overview.deprivation, ctx)
-    within, le_error = _attempt(life_expectancy.within_place, ctx)
-    msoas, msoa_error = _attempt(core20.msoa_comparison, ctx)
-    doms, dom_error = _attempt(wider_determinants.domains, ctx)
-    inds, ind_error = _attempt(wider_determinants.indicator_table, ctx)
+def _sentences(items) -> list[str]:
+    """Sentences of findings records (or plain sentences from analyses that still return them)."""
+    return [i.sentence if isinstance(i, Finding) else str(i) for i in items if i]
+
+
+def _records(items) -> list[Finding]:
+    return [i for i in items if isinstance(i, Finding)]
+
+
+def assessment(params) -> HeatResult:
+    """Answer HEAT's questions for the place from the book's analyses (records ranked for the key findings)."""
+    dep, dep_error = _attempt(overview.deprivation, params)
+    within, le_error = _attempt(life_expectancy.within_place, params)
+    msoas, msoa_error = _attempt(core20.msoa_comparison, params)
+    doms, dom_error = _attempt(wider_determinants.domains, params)
+    inds, ind_error = _attempt(wider_indicators.indicator_table, params)
 
     # 1. who is affected
     q1 = Question(1, "Who is affected? Which people in the place live in the most deprived areas?", [], [
@@ -65,7 +75,7 @@ def assessment(ctx) -> HeatResult:
         "Which services or settings do these groups use, and where are the gaps in access?",
     ])
     if dep is not None:
-        q1.answers += dep.findings[:2]
+        q1.answers += _sentences(f for f in dep.findings if f.key in ("core20", "deprivation/deciles"))
     else:
         q1.unavailable.append(f"Core20 population: {dep_error}")
 
@@ -76,13 +86,13 @@ def assessment(ctx) -> HeatResult:
     ])
     sii = extremes = pd.DataFrame()
     if within is not None:
-        q2.answers += within.findings
-        q2.unavailable += within.notes
+        q2.answers += _sentences(within.findings)
+        q2.unavailable += list(within.notes)
         sii, extremes = within.sii, within.extremes
     else:
         q2.unavailable.append(f"Life expectancy within the place: {le_error}")
     if msoas is not None:
-        q2.answers += msoas.findings
+        q2.answers += _sentences(msoas.findings)
     else:
         q2.unavailable.append(f"Core20 neighbourhood comparison: {msoa_error}")
 
@@ -93,12 +103,12 @@ def assessment(ctx) -> HeatResult:
     ])
     domain_table = indicator_table = pd.DataFrame()
     if doms is not None and len(doms.table):
-        q3.answers += doms.findings
+        q3.answers += _sentences(doms.findings)
         domain_table = doms.table
     else:
         q3.unavailable.append(f"Deprivation domains: {dom_error or 'no data for this place'}")
     if inds is not None:
-        q3.answers += inds.findings
+        q3.answers += _sentences(f for f in inds.findings if f.significant)
         indicator_table = inds.table
         q3.unavailable += [f"{title}: {why}" for title, why in inds.unavailable]
     else:
@@ -115,13 +125,16 @@ def assessment(ctx) -> HeatResult:
     ])
     if dep is not None:
         c = dep.core20.iloc[0]
+        share = f"{float(c['value']):.1f} % of residents live" if dep.counts_people else "lie"
         q4.answers.append(
-            f"A plan for {ctx.name} that is proportionate to deprivation would give a larger share to the "
-            f"{int(c['lsoas_in_core20'])} Core20 small areas, where {100 * float(c['value']):.1f} % of residents "
-            "live; the ICB's proportionate universalism page shows how a budget would be shared by need."
+            f"A plan for {params.name} that is proportionate to deprivation would give a larger share to the "
+            f"{int(c['lsoas_in_core20'])} Core20 small areas ({dep.label}), where {share}; the ICB's proportionate "
+            "universalism page shows how a budget would be shared by need."
         )
     questions = [q1, q2, q3, q4]
-    findings = [q.answers[0] for q in questions[:3] if q.answers]
+    findings = _records([*(dep.findings if dep is not None else []), *(within.findings if within is not None else []),
+                         *(msoas.findings if msoas is not None else []), *(doms.findings if doms is not None else []),
+                         *(inds.findings if inds is not None else [])])
     return HeatResult(
         questions=questions,
         core20=dep.core20 if dep is not None else pd.DataFrame(),

@@ -21,8 +21,7 @@ import pandas as pd
 
 from phna import data
 from phna.data import DataError
-
-ENGLAND = "E92000001"
+from phna.geography import ENGLAND
 DOMAINS = ("income", "work", "education", "housing", "environment", "health")
 POLARITIES = ("high is good", "low is good", "no judgement")
 #: Columns of :func:`load`.

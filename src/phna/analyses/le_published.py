@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from phna import data, geography
+from phna import data, geography, stats
 from phna.analyses.limits import compare_levels
 from phna.findings import Finding
 from phna.geography import ENGLAND
@@ -27,6 +27,7 @@ OHID_COMPARISONS = ("better", "similar", "worse")
 #: How OHID's comparison reads in a table column.
 OHID_WORDS = {"better": "better (OHID)", "similar": "similar (OHID)", "worse": "worse (OHID)"}
 SOURCE_LE = "OHID Fingertips indicator 90366 (life expectancy at birth), via Trafford Data Lab extracts"
+SOURCE_LE_API = "OHID Fingertips indicator 90366 (life expectancy at birth), from the Fingertips API"
 SOURCE_SII = "OHID Fingertips indicator 92901 (inequality in life expectancy at birth), via Trafford Data Lab extracts"
 SOURCE_HLE = "ONS Health state life expectancies, via ONS Explore Local Statistics"
 
@@ -58,6 +59,11 @@ class PublishedLE:
     latest: pd.DataFrame  # one row per place district and sex at the latest period, with England and OHID's comparison
     period: str
     findings: list[Finding] = field(default_factory=list)
+    source: str = SOURCE_LE
+    #: Who made the comparison in ``latest``: "OHID" (published, the extracts) or "computed" (from the published
+    #: limits, when a refreshed Fingertips table carries them: the same code path for both).
+    compared_by: str = "OHID"
+    limits: tuple[str, str] | None = None  # the limit columns of ``latest`` at the main level, when published
 
     @property
     def districts(self) -> list[str]:
@@ -83,15 +89,30 @@ def published(params, indicator_id: int = 90366) -> PublishedLE:
     compared = rows["compared_to_england"].map(ohid_comparison)
     rows["comparison"] = [c for c, _ in compared]
     rows["comparison_source"] = [s for _, s in compared]
-    trend = rows[["area_code", "area_name", "role", "sex", "period", "value", "comparison", "comparison_source",
-                  "unit", "indicator"]].sort_values(["sex", "period", "area_code"], ignore_index=True)
+    lower, upper = limit_columns(params.level)
+    limit_cols = [c for c in (lower, upper) if c in rows.columns]
+    trend = rows[["area_code", "area_name", "role", "sex", "period", "value", *limit_cols, "comparison",
+                  "comparison_source", "unit", "indicator", "source_file"]].sort_values(["sex", "period", "area_code"],
+                                                                                        ignore_index=True)
     trend["indicator_id"] = str(indicator_id)
     period = params.select_period(trend["period"], f"published life expectancy (Fingertips {indicator_id})")
     trend = trend[trend["period"] <= period].reset_index(drop=True)  # the trend up to the period shown
     latest = trend[(trend["period"] == period) & (trend["role"] == "place district")].copy()
     england = trend[(trend["period"] == period) & (trend["area_code"] == ENGLAND)].set_index("sex")["value"]
     latest["england"] = latest["sex"].map(england).astype("float64")
-    latest["compared_with_england"] = latest["comparison"].map(OHID_WORDS).fillna("not published")
+    # Richer data first: where the table carries limits at the main level (a refreshed Fingertips table), the
+    # comparison is computed from them (Fingertips' rule); otherwise OHID's published comparison is kept.
+    has_limits = (latest[lower].notna() & latest[upper].notna()) if len(limit_cols) == 2 else pd.Series(False, latest.index)
+    if has_limits.any():
+        computed = stats.compare_to_benchmark(latest.loc[has_limits], lower_cl=lower, upper_cl=upper,
+                                              benchmark="england", polarity="high is good")
+        latest.loc[has_limits, "comparison"] = computed["comparison"].to_numpy()
+        latest.loc[has_limits, "comparison_source"] = "computed"
+    words = {"OHID": OHID_WORDS, "computed": {c: f"{c} ({params.level * 100:g} % CI)" for c in OHID_COMPARISONS}}
+    latest["compared_with_england"] = [words.get(src, {}).get(c, "not published")
+                                       for c, src in zip(latest["comparison"], latest["comparison_source"])]
+    from_api = latest["source_file"].astype("string").str.startswith("fingertips_live").fillna(False).any()
+    compared_by = "computed" if has_limits.all() and len(latest) else "OHID"
     latest = latest.sort_values(["sex", "area_name"], ascending=[False, True], ignore_index=True)  # men first
     # The headline of a place of one or two districts; the ICB's six districts compete with its other findings
     # (its own ICB-wide inequality figure first).
@@ -100,6 +121,8 @@ def published(params, indicator_id: int = 90366) -> PublishedLE:
         Finding(
             key=f"le-published/{row.area_code}/{row.sex}", topic="life expectancy at birth", area=row.area_name,
             area_code=row.area_code, sex=row.sex, period=period, value=float(row.value), unit="years",
+            lower=_limit(row, lower), upper=_limit(row, upper),
+            level=params.level if _limit(row, lower) is not None else None,
             comparator="England", comparator_value=england.get(row.sex), comparison=row.comparison,
             source=row.comparison_source, kind="level", importance=2 if headline else 0, headline=headline,
             meaning=life_meaning(row.sex, row.area_name, row.value, england.get(row.sex), row.comparison),
@@ -108,7 +131,15 @@ def published(params, indicator_id: int = 90366) -> PublishedLE:
         for row in latest.itertuples() if pd.notna(row.value)
     ]
     findings = geography.name_published(findings, params.place)
-    return PublishedLE(trend=trend, latest=latest, period=period, findings=findings)
+    latest = latest.drop(columns=["source_file"])
+    return PublishedLE(trend=trend.drop(columns=["source_file"]), latest=latest, period=period, findings=findings,
+                       source=SOURCE_LE_API if from_api else SOURCE_LE, compared_by=compared_by,
+                       limits=(lower, upper) if has_limits.any() else None)
+
+
+def _limit(row, column: str) -> float | None:
+    value = getattr(row, column, None)
+    return None if value is None or pd.isna(value) else float(value)
 
 
 @dataclass

@@ -20,7 +20,8 @@ from .fingertips import indicators as fingertips_indicators
 from .fingertips_api import child_injuries, read_fingertips_api_csv
 from .lookups import district_lookup, lsoa11_lookup, lsoa11_lsoa21_lookup, lsoa21_lookup
 from .mortality import local_health_ltla, local_health_msoa, msoa_life_expectancy
-from .population import lsoa_population_2019, population_by_imd_decile_2020, population_single_year
+from .population import (lsoa_population_2019, population_by_imd_decile_2020, population_mid2023,
+                         population_single_year)
 from .refresh import refresh
 from .rural import rural_urban_lsoa11
 from .verify import verify
@@ -30,7 +31,7 @@ __all__ = [
     "DataError", "source_path", "verify", "refresh",
     "lsoa11_lookup", "lsoa21_lookup", "lsoa11_lsoa21_lookup", "district_lookup", "rural_urban_lsoa11",
     "imd2019_lsoa", "iod2025_lsoa",
-    "lsoa_population_2019", "population_single_year", "population_by_imd_decile_2020",
+    "lsoa_population_2019", "population_single_year", "population_by_imd_decile_2020", "population_mid2023",
     "deaths_population_2014", "ons_asmr_2014",
     "msoa_life_expectancy", "local_health_msoa", "local_health_ltla",
     "fingertips", "fingertips_indicators", "els", "els_metadata", "els_datasets",

@@ -94,7 +94,7 @@ def read_columns(path: str | Path, fmt: str, header_row: int = 0) -> list[str]:
     ----------
     path : path of the file.
     fmt : catalogue ``format``: ``csv``, ``csv;`` (semicolon-separated), ``geojson``, ``topojson``, ``json``, ``text``,
-        ``parquet`` (column names from the file's schema).
+        ``parquet`` (column names from the file's schema), ``xlsx`` (a workbook: its "columns" are its sheet names).
     header_row : 0-based line of the header in CSV files with title lines above the table.
     """
     path = Path(path)
@@ -119,6 +119,14 @@ def read_columns(path: str | Path, fmt: str, header_row: int = 0) -> list[str]:
         import pyarrow.parquet
 
         return list(pyarrow.parquet.read_schema(path).names)
+    if fmt == "xlsx":
+        import openpyxl
+
+        workbook = openpyxl.load_workbook(path, read_only=True)
+        try:
+            return list(workbook.sheetnames)
+        finally:
+            workbook.close()
     if fmt in ("json", "topojson"):
         with path.open(encoding="utf-8-sig") as handle:
             doc = json.load(handle)

@@ -20,6 +20,8 @@ from .catalogue import catalogue_path, read_columns
 from .checksums import sha256
 from .fingertips import FILE_INDICATORS
 from .mirror import mirror_location
+from .sources import fingertips as fingertips_source
+from .sources import ons as ons_source
 
 OGL = "Open Government Licence v3.0"
 GEOPORTAL = "https://geoportal.statistics.gov.uk/"
@@ -32,10 +34,15 @@ GROUPS: dict[str, dict[str, Any]] = {
                     repository="humaniverse/geographr", period="see title"),
     "imd2019": dict(publisher="Ministry of Housing, Communities and Local Government (MHCLG)",
                     url="https://www.gov.uk/government/statistics/english-indices-of-deprivation-2019",
-                    licence=OGL, period="IoD2019 (indicators mostly 2015-2017)", published="2019-09-26"),
+                    licence=OGL, period="IoD2019 (indicators mostly 2015-2017)", published="2019-09-26",
+                    # MHCLG's File 7 (all scores, ranks, deciles and denominators) holds every column of these files.
+                    endpoint="https://assets.publishing.service.gov.uk/government/uploads/system/uploads/attachment_data/"
+                             "file/845345/File_7_-_All_IoD2019_Scores__Ranks__Deciles_and_Population_Denominators_3.csv"),
     "iod2025": dict(publisher="Ministry of Housing, Communities and Local Government (MHCLG), via humaniverse/IMD",
                     url="https://www.gov.uk/government/statistics/english-indices-of-deprivation-2025",
-                    licence=OGL, period="IoD2025", repository="humaniverse/IMD"),
+                    licence=OGL, period="IoD2025", repository="humaniverse/IMD",
+                    endpoint="https://assets.publishing.service.gov.uk/media/691ded56d140bbbaa59a2a7d/"
+                             "File_7_IoD2025_All_Ranks_Scores_Deciles_Population_Denominators.csv"),
     "population": dict(publisher="Office for National Statistics",
                        url="https://www.ons.gov.uk/peoplepopulationandcommunity/populationandmigration/populationestimates",
                        licence=OGL),
@@ -86,6 +93,8 @@ GROUPS: dict[str, dict[str, Any]] = {
                            licence=OGL + " (the repository's MIT licence covers its code)", period="2010/11 to 2023/24",
                            repository="dfe-analytical-services/CSC_outcomes_and_enablers",
                            commit="2f5d11a431050523dab58810083259d3313029ae", published="2025-02-04"),
+    "fingertips_live": dict(publisher="Office for Health Improvement and Disparities (Fingertips API)",
+                            url="https://fingertips.phe.org.uk/", licence=OGL, period="see file"),
     "martinjc": dict(publisher="Office for National Statistics / Ordnance Survey, via martinjc/UK-GeoJSON",
                      url="https://github.com/martinjc/UK-GeoJSON", licence="CC BY 4.0 (contains OS data © Crown copyright [2014])",
                      repository="martinjc/UK-GeoJSON", commit="3ac3baa027550f390518eb9fb0427ffeea7f4279", period="2011 LSOAs"),
@@ -175,6 +184,16 @@ def _spec(mirror: Path) -> list[dict[str, Any]]:
             f"ONS mid-{year} population estimates (MYE2) by sex and single year of age, all UK areas", period=f"mid-{year}",
             url="https://www.ons.gov.uk/peoplepopulationandcommunity/populationandmigration/populationestimates/datasets/populationestimatesforukenglandandwalesscotlandandnorthernireland",
             repository=repo, commit=commit, repository_path=src, notes="Reshaped long from the MYE2 sheets by the mirror; age 90 = 90 and over.")
+    add(g, "population.mye2_2023", "population/mye23tablesew.xlsx",
+        "ONS mid-2023 population estimates (MYE2) by sex and single year of age, England and Wales local "
+        "authorities, counties, regions and countries", period="mid-2023", published="2024-07-15",
+        url="https://www.ons.gov.uk/peoplepopulationandcommunity/populationandmigration/populationestimates/datasets/populationestimatesforukenglandandwalesscotlandandnorthernireland",
+        repository="dfe-analytical-services/CSC_outcomes_and_enablers",
+        commit="1329930840af1494de032849c2f07a5d58e08f61", repository_path="data-raw/mye23tablesew.xlsx",
+        format="xlsx",
+        notes="The official ONS workbook byte for byte (2023 local authority boundaries). Read from the sheets "
+              "'MYE2 - Males' and 'MYE2 - Females' (header row: Code, Name, Geography, All ages, 0, 1, ..., 89, "
+              "90+); the catalogue's columns are the workbook's sheet names. Age 90 = 90 and over.")
     add(g, "population.imd2019_decile_2020", "population/ons_population_by_imd2019_decile_sex_syoa_england_mid2020.csv",
         "Population by sex, single year of age and IMD 2019 decile, England, mid-2020", period="mid-2020",
         repository="opensafely/representativeness", commit="cd1bb2b703703533f2a295ec635e02423db1c517",
@@ -221,6 +240,7 @@ def _spec(mirror: Path) -> list[dict[str, Any]]:
                     url=FINGERTIPS_API.format(ids=ids), repository=FINGERTIPS_REPO[folder][0],
                     repository_path=repo_path, commit=FINGERTIPS_REPO[folder][1],
                     download_url=RAW.format(repo=FINGERTIPS_REPO[folder][0], commit=FINGERTIPS_REPO[folder][1], path=repo_path),
+                    endpoint=[u for i in ids.split(",") for u in fingertips_source.endpoints(i, fingertips_source.DEFAULT)],
                     notes=f"Fingertips indicator id(s) {ids}; repository HEAD commit (per-file commits in the mirror SOURCES.md).")
         for f in sorted((mirror / "ons_explore_local_statistics" / "data").glob("*.csv")):
             meta = json.loads((mirror / "ons_explore_local_statistics" / "metadata" / f"{f.stem}.json").read_text("utf-8-sig"))
@@ -237,11 +257,18 @@ def _spec(mirror: Path) -> list[dict[str, Any]]:
                 publisher=f"{shared.get('sourceOrg', 'Office for National Statistics')} (via ONS Explore Local Statistics)",
                 repository_path=f"{f.stem}/{f.name}",
                 download_url=RAW.format(repo=GROUPS["els"]["repository"], commit=GROUPS["els"]["commit"], path=f"{f.stem}/{f.name}"),
-                **extra)
+                endpoint=ons_source.endpoint(f.stem, ons_source.DEFAULT), **extra)
             add("els", f"els_metadata.{f.stem}", f"ons_explore_local_statistics/metadata/{f.stem}.json",
                 f"Explore Local Statistics metadata: {f.stem.replace('-', ' ')}", format="json", published=published,
                 repository_path=f"{f.stem}/{f.stem}.json",
                 download_url=RAW.format(repo=GROUPS["els"]["repository"], commit=GROUPS["els"]["commit"], path=f"{f.stem}/{f.stem}.json"))
+        # Files a refresh took from Fingertips itself (a vintage made by `phna data refresh --source fingertips`).
+        for f in sorted((mirror / "fingertips_live").glob("*.csv"), key=lambda f: int(f.stem) if f.stem.isdigit() else 0):
+            add("fingertips_live", fingertips_source.source_id(f.stem), fingertips_source.path_of(f.stem),
+                f"Fingertips indicator {f.stem}: districts, counties and unitary authorities, regions and England, "
+                "from the Fingertips API", endpoint=list(fingertips_source.endpoints(f.stem, fingertips_source.DEFAULT)),
+                notes="The Fingertips API's full CSV layout (one response per area type, stacked): values, 95 % and "
+                      "99.8 % limits, counts, denominators, OHID's comparisons and recent trend.")
         for f in sorted((mirror / "fuel_poverty").glob("*.csv")):
             year = int(f.stem.split("_")[-2])
             add("fuel_poverty", f"fuel_poverty.{year}", f"fuel_poverty/{f.name}",
@@ -358,6 +385,7 @@ def _spec(mirror: Path) -> list[dict[str, Any]]:
         add(g, f"fingertips_api.{id_}", f"fingertips_child_injuries/{name}",
             f"Fingertips indicator 90284: hospital admissions caused by injuries in children aged 0-14, {what}",
             repository_path=p, download_url=RAW.format(repo=GROUPS[g]["repository"], commit=GROUPS[g]["commit"], path=p),
+            endpoint=list(fingertips_source.endpoints("90284", fingertips_source.DEFAULT)),
             notes="The Fingertips API's full CSV layout: values, 95 % and 99.8 % limits, counts, denominators, "
                   "OHID's comparisons and recent trend. Crude rate per 10,000 aged 0-14.")
     return s
@@ -389,7 +417,7 @@ def build(mirror: Path) -> dict[str, Any]:
             published=merged.get("published", "unknown"), accessed=mirror_date,
             accessed_note="date the public mirror was made; the original download date is not recorded",
         )
-        for key in ("download_url", "repository", "repository_path", "commit"):
+        for key in ("download_url", "endpoint", "repository", "repository_path", "commit"):
             if merged.get(key):
                 entry[key] = merged[key]
         entry.update(path=merged["path"], sha256=sha256(path), size=path.stat().st_size, format=fmt)
@@ -406,17 +434,22 @@ def build(mirror: Path) -> dict[str, Any]:
             "sources": sources}
 
 
+def write(mirror: Path) -> int:
+    """Regenerate ``data/catalogue.yaml`` from the files of ``mirror``; return the number of entries."""
+    doc = build(mirror)
+    text = "# Data catalogue of phna (generated; see src/phna/data/catalogue_build.py)\n" + yaml.safe_dump(
+        doc, sort_keys=False, allow_unicode=True, width=120, default_flow_style=None)
+    catalogue_path().write_text(text, encoding="utf-8")
+    return len(doc["sources"])
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     mirror = Path(argv[0]) if argv else mirror_location()
     if not isinstance(mirror, Path):
         print("a local mirror directory is needed", file=sys.stderr)
         return 2
-    doc = build(mirror)
-    text = "# Data catalogue of phna (generated; see src/phna/data/catalogue_build.py)\n" + yaml.safe_dump(
-        doc, sort_keys=False, allow_unicode=True, width=120, default_flow_style=None)
-    catalogue_path().write_text(text, encoding="utf-8")
-    print(f"wrote {len(doc['sources'])} entries to {catalogue_path()}")
+    print(f"wrote {write(mirror)} entries to {catalogue_path()}")
     return 0
 
 

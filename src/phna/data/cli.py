@@ -1,4 +1,4 @@
-"""``phna data`` sub-commands: ``verify``, ``list``, ``refresh``.
+"""``phna data`` sub-commands: ``verify``, ``list``, ``refresh``, ``catalogue``.
 
 The lead's :mod:`phna.cli` calls :func:`register` with its sub-parsers; :func:`main` runs the commands on their own
 (``python -m phna.data.cli verify``).
@@ -29,18 +29,46 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _refresh(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from .refresh import refresh
 
-    result = refresh(args.out, mirror=args.mirror)
+    sources = args.source or []
+    base_urls = {name: args.base_url for name in (["fingertips", "ons"] if "all" in sources else sources)}
+    result = refresh(args.out, mirror=args.mirror, sources=sources, base_urls=base_urls if args.base_url else None)
     changes = result.changes
+    # The newest vintage's folder name, for scripts (e.g. CI: PHNA_DATA_MIRROR=<out>/$(cat <out>/LATEST)).
+    (Path(args.out) / "LATEST").write_text(result.vintage.name + "\n", encoding="utf-8")
+    if args.summary:
+        with open(args.summary, "a", encoding="utf-8") as handle:
+            handle.write(result.report_markdown.read_text(encoding="utf-8") + "\n")
     print(f"vintage {result.vintage} (compared with {changes['previous'] or 'the catalogue'}): "
           f"{len(changes['new'])} new, {len(changes['removed'])} removed, {len(changes['changed'])} changed, "
-          f"{len(changes['unavailable'])} unavailable; report {result.report_markdown}")
+          f"{len(changes['unavailable'])} unavailable, {len(changes['errors'])} publisher errors; "
+          f"report {result.report_markdown}")
+    for error in changes["errors"]:
+        print(f"publisher error (previous file kept): {error}", file=sys.stderr)
     return 0 if not changes["unavailable"] else 1
 
 
+def _catalogue(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .catalogue import catalogue_path
+    from .catalogue_build import write
+
+    folder = Path(args.vintage)
+    latest = folder / "LATEST"
+    if latest.is_file():  # a folder of vintages: take the newest
+        folder = folder / latest.read_text(encoding="utf-8").strip()
+    if not folder.is_dir():
+        raise DataError(f"{folder} is not a folder (a vintage, or a folder of vintages holding LATEST)")
+    print(f"wrote {write(folder)} entries to {catalogue_path()} from {folder}")
+    return 0
+
+
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """Add ``data {verify,list,refresh}`` to an argparse sub-parsers object and return the ``data`` parser."""
+    """Add ``data {verify,list,refresh,catalogue}`` to an argparse sub-parsers object and return the ``data`` parser."""
     data = subparsers.add_parser("data", help="check, list and refresh the source data files")
     sub = data.add_subparsers(dest="data_command", required=True)
     verify = sub.add_parser("verify", help="check every catalogued file: present, checksum, columns")
@@ -52,7 +80,18 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     refresh = sub.add_parser("refresh", help="take a new dated vintage of every file and report changes")
     refresh.add_argument("--out", required=True, help="folder for the dated vintages")
     refresh.add_argument("--mirror", help="mirror directory or http(s) base URL to take the files from")
+    refresh.add_argument("--source", action="append", choices=["fingertips", "ons", "all"],
+                         help="also take the files the publisher's own service provides (repeatable): fingertips "
+                              "(OHID Fingertips API), ons (ONS Explore Local Statistics) or all")
+    refresh.add_argument("--base-url", help="base URL of the publisher's service instead of the live one (for tests; "
+                                            "or PHNA_FINGERTIPS_URL / PHNA_ONS_ELS_URL)")
+    refresh.add_argument("--summary", help="also append the change report (Markdown) to this file, e.g. "
+                                           "$GITHUB_STEP_SUMMARY")
     refresh.set_defaults(func=_refresh)
+    catalogue_cmd = sub.add_parser("catalogue", help="regenerate data/catalogue.yaml from a vintage (checksums, "
+                                                     "columns; provenance from the code)")
+    catalogue_cmd.add_argument("vintage", help="a vintage folder, or the --out folder of refresh (its newest vintage)")
+    catalogue_cmd.set_defaults(func=_catalogue)
     return data
 
 

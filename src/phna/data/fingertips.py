@@ -1,8 +1,14 @@
-"""OHID Fingertips indicator extracts (Trafford Data Lab copies): values only, no CIs or counts.
+"""OHID Fingertips indicators: the extracts (Trafford Data Lab copies, values only) and refreshed API files.
 
 Three extracts of different ages hold overlapping periods of the same indicators. :func:`fingertips` combines
 them, keeping the newest extract's value where a period appears in more than one
 (``trafford_themes`` 2026 > ``corporate_plan`` 2024 > ``dashboard`` 2020).
+
+A data refresh from Fingertips itself (``phna data refresh --source fingertips``, see :mod:`phna.data.sources`)
+adds one file per indicator in the API's full layout (catalogue id ``fingertips_live.<indicator id>``): values
+with 95 % and 99.8 % limits, counts, denominators and OHID's comparisons, for districts, counties, regions and
+England. When the catalogue has that file, :func:`fingertips` puts its rows first (they win over the extracts for
+the periods both hold) and returns its limits and counts; without it, those columns are missing (NaN).
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import pandas as pd
 from . import catalogue
 from ._tables import AREA, area_type, check_pattern, check_unique, file_key, frame_cache, read_csv, require_columns, resolve, to_number
 from .errors import DataError
+from .reads import note_source
 
 EXTRACTS = ("trafford_themes", "corporate_plan", "dashboard")  # newest first
 
@@ -43,12 +50,22 @@ FILE_INDICATORS: dict[str, str] = {
 _SEXES = {"male": "male", "female": "female", "persons": "persons"}
 COLUMNS = ["area_code", "area_name", "area_type", "period", "sex", "inequality", "value", "indicator_id",
            "indicator", "measure", "unit", "source_file", "compared_to_england"]
+#: Columns only a refreshed API file fills (NaN/missing for rows from the extracts).
+LIMIT_COLUMNS = ["lower_95", "upper_95", "lower_99_8", "upper_99_8"]
+RICH_COLUMNS = LIMIT_COLUMNS + ["count", "denominator", "value_note", "recent_trend"]
+
+
+def live_source_id(indicator_id: str | int) -> str:
+    """Catalogue id of the file a refresh from Fingertips writes for one indicator (``fingertips_live.90366``)."""
+    return f"fingertips_live.{indicator_id}"
 
 
 def indicator_files(indicator_id: str | int) -> list[str]:
     """Catalogue ids of the extract files holding ``indicator_id``, newest extract first."""
     wanted = str(indicator_id)
     found = []
+    if live_source_id(wanted) in catalogue.sources():
+        found.append(live_source_id(wanted))
     for extract in EXTRACTS:
         for sid in catalogue.sources():
             if sid.startswith(f"fingertips.{extract}."):
@@ -62,6 +79,7 @@ def indicators() -> pd.DataFrame:
     """The Fingertips indicator ids available in the extracts, with their files (``indicator_id, source_file``)."""
     rows = [(i, sid) for sid in catalogue.sources() if sid.startswith("fingertips.")
             for i in FILE_INDICATORS.get(sid.split(".", 2)[2], "").split(",") if i]
+    rows += [(sid.split(".", 1)[1], sid) for sid in catalogue.sources() if sid.startswith("fingertips_live.")]
     return pd.DataFrame(rows, columns=["indicator_id", "source_file"]).astype("string")
 
 
@@ -101,8 +119,18 @@ def _read_extract(key: tuple, source_id: str) -> pd.DataFrame:
     return out
 
 
+@frame_cache
+def _read_live(key: tuple, source_id: str) -> pd.DataFrame:
+    from .fingertips_api import read_fingertips_api_csv
+
+    table = read_fingertips_api_csv(Path(key[0]), source_id)
+    # One row per area, period, sex and category, as in the extracts: a second age band is not kept.
+    table = table[table["area_type"] != "other"]
+    return table.drop_duplicates(["area_code", "period", "sex", "category_type", "inequality"], keep="first")
+
+
 def fingertips(indicator_id: str | int) -> pd.DataFrame:
-    """Values of one Fingertips indicator for England and English districts/UAs, all periods in the extracts.
+    """Values of one Fingertips indicator for England and English areas, all periods in the extracts and refreshes.
 
     Parameters
     ----------
@@ -119,22 +147,38 @@ def fingertips(indicator_id: str | int) -> pd.DataFrame:
         ``value`` (in ``unit``: e.g. years, percentage, DSR per 100,000), ``indicator_id, indicator, measure,
         unit, source_file`` (catalogue id of the extract the row came from), ``compared_to_england`` (OHID's
         published significance against England as in Fingertips: better/similar/worse/higher/lower/not
-        compared; missing where the extract did not keep it). No CIs or counts are available.
+        compared; missing where the extract did not keep it), then ``lower_95, upper_95, lower_99_8,
+        upper_99_8`` (OHID's published limits, :func:`phna.parameters.limit_columns` names), ``count,
+        denominator, value_note, recent_trend``: filled for the rows of a refreshed Fingertips file, missing
+        (NaN) for the rows of the values-only extracts. Areas are England and districts/UAs in the extracts;
+        a refreshed file adds counties and regions (``area_type``).
 
     Raises
     ------
     DataError
-        When no extract holds the indicator.
+        When no extract or refreshed file holds the indicator.
     """
+    # Consulted whether or not the catalogue has it, so that a chapter reading this indicator re-runs when a
+    # refresh adds the file (its checksum joins the chapter's cache key).
+    note_source(live_source_id(indicator_id))
     files = indicator_files(indicator_id)
     if not files:
         known = sorted(set(indicators()["indicator_id"]), key=int)
         raise DataError(f"fingertips: indicator {indicator_id!r} is not in any extract; available ids: {known}")
-    frames = [_read_extract(file_key(resolve(sid, None)[0]), sid) for sid in files]
+    frames = [(_read_live if sid.startswith("fingertips_live.") else _read_extract)(file_key(resolve(sid, None)[0]), sid)
+              for sid in files]
+    extracts = [f for f, sid in zip(frames, files) if not sid.startswith("fingertips_live.")]
+    for frame, sid in zip(frames, files):
+        if sid.startswith("fingertips_live.") and extracts:  # the API layout names no unit: the extracts' words
+            for column in ("unit", "measure"):
+                known = pd.concat([e[column] for e in extracts]).dropna()
+                frame[column] = known.mode().iloc[0] if len(known) else pd.NA
+    frames = [f.reindex(columns=COLUMNS + RICH_COLUMNS) for f in frames]
     combined = pd.concat(frames, ignore_index=True)
     # Newest extract first, so keep="first" prefers it for periods present in several extracts.
     combined = combined.assign(_key=combined["inequality"].fillna(""))
     combined = combined.drop_duplicates(["area_code", "period", "sex", "_key"], keep="first").drop(columns="_key")
     combined["indicator_id"] = str(indicator_id)
-    combined = combined.astype({"indicator_id": "string"})
-    return combined[COLUMNS].sort_values(["area_code", "sex", "period"], ignore_index=True)
+    text = ["unit", "measure", "value_note", "recent_trend", "compared_to_england", "indicator_id"]
+    combined = combined.astype({c: "string" for c in text} | {c: "float64" for c in LIMIT_COLUMNS + ["count", "denominator"]})
+    return combined[COLUMNS + RICH_COLUMNS].sort_values(["area_code", "sex", "period"], ignore_index=True)

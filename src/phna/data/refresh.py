@@ -4,7 +4,12 @@ A vintage is a folder ``<out_dir>/<YYYY-MM-DD>[-N]/`` holding the files (same re
 ``manifest.json`` (sha256 and size per id), ``changes.json`` and ``CHANGES.md``. Existing vintages are never
 overwritten: a second refresh on the same day goes to ``<date>-2``, and so on. Checksums in the catalogue are
 not changed: after reviewing ``CHANGES.md``, regenerate the catalogue from the new vintage
-(``python -m phna.data.catalogue_build <vintage>``) in a deliberate commit.
+(``phna data catalogue <vintage>``) and point ``PHNA_DATA_MIRROR`` at the vintage.
+
+With ``sources`` (e.g. ``["fingertips"]`` or ``["all"]``), the files the publishers' own services provide are
+taken from them (:mod:`phna.data.sources`) after the catalogued files are copied: a publisher's file that the
+book's loader reads replaces (or joins) the copy; one it cannot read, or cannot download, is an error in the
+report and the vintage keeps the previous file, so the book still builds.
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ from . import catalogue
 from .checksums import sha256
 from .errors import DataError
 from .mirror import mirror_location, use_mirror
+from .sources.take import publishers_markdown, take_from_publishers
+from .sources import items as publisher_items
 
 VINTAGE = re.compile(r"^\d{4}-\d{2}-\d{2}(-\d+)?$")
 KEY_NAMES = ("area_code", "areacd", "code", "Code", "AREACD", "LA Code", "Area Codes", "Area.Codes", "lsoa11_code",
@@ -124,6 +131,7 @@ def compare_tables(old: pd.DataFrame, new: pd.DataFrame, max_examples: int = 20)
 def _markdown(changes: dict[str, Any]) -> str:
     lines = [f"# Data refresh {changes['vintage']}", "",
              f"Compared with: {changes['previous'] or 'the catalogue (no previous vintage)'}", ""]
+    lines += publishers_markdown(changes.get("publishers") or {}, changes.get("errors") or [])
     for title, key in [("New files", "new"), ("Removed files", "removed"), ("Unavailable (not fetched)", "unavailable")]:
         lines += [f"## {title} ({len(changes[key])})", ""] + [f"- `{i}`" for i in changes[key]] + [""]
     lines += [f"## Changed checksums ({len(changes['changed'])})", ""]
@@ -139,7 +147,8 @@ def _markdown(changes: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def refresh(out_dir: str | Path, mirror: str | Path | None = None, today: dt.date | None = None) -> RefreshResult:
+def refresh(out_dir: str | Path, mirror: str | Path | None = None, today: dt.date | None = None,
+            sources: list[str] | tuple[str, ...] = (), base_urls: dict[str, str | None] | None = None) -> RefreshResult:
     """Copy or download every catalogued file into a new dated vintage and write a change report.
 
     Parameters
@@ -150,6 +159,10 @@ def refresh(out_dir: str | Path, mirror: str | Path | None = None, today: dt.dat
         Where to take the files from (default: the configured mirror, else the catalogue's download URLs).
     today : datetime.date, optional
         Date of the vintage (default: today).
+    sources : list of str
+        Publishers whose services to take files from (``fingertips``, ``ons`` or ``all``; default none: copies only).
+    base_urls : dict, optional
+        Base URL per publisher (default: the live services, or the adapter's environment variable), for tests.
 
     Returns
     -------
@@ -173,6 +186,8 @@ def refresh(out_dir: str | Path, mirror: str | Path | None = None, today: dt.dat
                 unavailable.append(f"{sid}: {error}")
                 continue
             manifest[sid] = {"path": source["path"], "sha256": sha256(target), "size": target.stat().st_size}
+        published = take_from_publishers(publisher_items(list(sources), base_urls) if sources else [], vintage,
+                                         previous, manifest)
     if previous is not None and (previous / "manifest.json").is_file():
         before = json.loads((previous / "manifest.json").read_text(encoding="utf-8"))
     else:
@@ -194,6 +209,8 @@ def refresh(out_dir: str | Path, mirror: str | Path | None = None, today: dt.dat
         "new": sorted(set(manifest) - set(before)), "removed": sorted(set(before) - set(manifest) - {u.split(':')[0] for u in unavailable}),
         "unavailable": unavailable, "changed": changed,
         "unchanged": len(set(manifest) & set(before)) - len(changed),
+        "sources": list(sources), "publishers": published,
+        "errors": [f"{sid}: {info['error']}" for sid, info in published.items() if info.get("error")],
     }
     (vintage / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
     (vintage / "changes.json").write_text(json.dumps(changes, indent=1, default=str), encoding="utf-8")
