@@ -6,6 +6,8 @@ Examples::
     phna run overview --place rugby              # one chapter for one place, then the site
     phna run overview --place rugby -p deprivation_index iod2025 -p confidence 0.99
     phna places                                  # the places in the configuration
+    phna config new --icb E54000055 --out analyses/bsol.yaml   # another ICB's book
+    phna build --national --icb E54000055 --icb E54000015      # ICBs' books on Dask (default: all of England)
     phna toc --check                             # is _toc.yml up to date with the configuration?
     phna data verify                             # check every data file against the catalogue
 """
@@ -100,6 +102,23 @@ def make_parser() -> argparse.ArgumentParser:
         "example", help="write a realistic SYNTHETIC deaths extract in the book's format (for trying the chapters)")
     example.add_argument("--out", required=True, help="CSV file to write")
 
+    build.add_argument("--national", action="store_true",
+                       help="build the book of every ICB in England (or those chosen with --icb/--districts), "
+                       "chapter runs as tasks on dask.distributed, one site per ICB under _build/national/")
+    build.add_argument("--icb", action="append", metavar="CODE", help="with --national: only this ICB (repeatable)")
+    build.add_argument("--districts", nargs="+", metavar="CODE",
+                       help="with --national: only these districts, each a place in its ICB's book")
+    build.add_argument("--scheduler", metavar="ADDRESS",
+                       help="with --national: a running Dask scheduler (tcp://host:8786); default a LocalCluster")
+
+    config = commands.add_parser("config", help="write a configuration")
+    config_commands = config.add_subparsers(dest="config_command", required=True)
+    new = config_commands.add_parser("new", help="write the configuration of another ICB's book")
+    new.add_argument("--icb", required=True, metavar="CODE", help="ICB code, e.g. E54000055")
+    new.add_argument("--out", required=True, help="the YAML file to write, e.g. analyses/bsol.yaml")
+    new.add_argument("--by", choices=("district", "upper-tier"), default="district",
+                     help="one place per district (default) or per upper-tier authority")
+
     commands.add_parser("places", help="list the configured places")
     toc = commands.add_parser("toc", help="write _toc.yml from the configuration")
     toc.add_argument("--check", action="store_true", help="fail if _toc.yml is out of date")
@@ -117,6 +136,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = make_parser()
     args = parser.parse_args(argv)
     try:
+        if args.command == "build" and args.national and (args.place or args.parameter):
+            raise PhnaError("--national builds whole books: choose places with --districts (or write a "
+                            "configuration with `phna config new` and give it with --config), not --place or -p")
+        if args.command == "build" and args.national:
+            from phna.build.national import build_national
+
+            build_national(
+                icbs=_unique(args.icb), districts=_unique(args.districts), chapters=_unique(args.chapter),
+                configs=[args.config] if args.config else None,
+                scheduler=args.scheduler, workers=args.jobs, force=args.force, html=not args.no_html,
+            )
+            return 0
+        if args.command == "build" and (args.icb or args.districts or args.scheduler):
+            raise PhnaError("--icb, --districts and --scheduler go with --national")
+        if args.command == "config":
+            from phna.config import write_icb_config
+
+            path = write_icb_config(args.icb, args.out, by=args.by)
+            print(f"wrote {path}: build its book with `phna build --national --config {args.out}`")
+            return 0
         if args.command in ("build", "run"):
             from phna.build import build
 

@@ -12,13 +12,15 @@ given on the command line (``phna run -p name value``), and refuses a parameter 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping
 
 import yaml
 
 from phna import data as phna_data
+from phna import geography
 from phna import paths
 from phna.errors import ConfigError
 from phna.parameters import ENGLAND, config_schema, known_area_codes, refuse_untaken, resolve
@@ -97,6 +99,20 @@ class Config:
         raise ConfigError(f"unknown chapter {chapter_id!r}: the chapters are {valid}")
 
 
+def _comparators(place: Place, entry: Mapping[str, Any], defaults: Mapping[str, Any], lookups: bool) -> tuple[str, ...]:
+    """A place's comparators: its own ``parameters``, else the configuration's ``defaults``, else England and the
+    place's region from the geography lookups (England alone without the lookups, or for a place in two regions)."""
+    given = entry.get("parameters", {}).get("comparators", defaults.get("comparators"))
+    if given is not None:
+        return tuple(given)
+    if not lookups:
+        return (ENGLAND,)
+    try:
+        return geography.default_comparators(place)
+    except phna_data.DataError as exc:  # an unknown district or LSOA code
+        raise ConfigError(str(exc)) from None
+
+
 def schema() -> dict:
     """The JSON Schema the configuration file must satisfy."""
     return config_schema()
@@ -142,19 +158,22 @@ def load_config(path: str | Path | None = None, *, check_codes: bool = True) -> 
     icb = data.get("icb") or {}
     defaults = dict(data["defaults"])
     places = tuple(
-        Place(
+        replace(place, comparators=_comparators(place, p, defaults, check_codes))
+        for p in data["places"]
+        for place in [Place(
             slug=p["slug"],
             name=p["name"],
             kind=p["kind"],
             districts=tuple(p.get("districts", ())),
             lsoas=tuple(p.get("lsoas", ())),
             description=p.get("description", ""),
-            comparators=tuple(p.get("parameters", {}).get("comparators", defaults.get("comparators", [ENGLAND]))),
             parameters=dict(p.get("parameters", {})),
             icb_code=icb.get("code") if p["kind"] == "icb" else None,
-        )
-        for p in data["places"]
+        )]
     )
+    icb_name = icb.get("name")
+    if icb.get("code") and not icb_name and check_codes:
+        icb_name = "NHS " + geography.icb_name(icb["code"])
 
     def chapter(c: Mapping[str, Any], scope: str) -> Chapter:
         template = (root / c["template"]).resolve()
@@ -181,7 +200,7 @@ def load_config(path: str | Path | None = None, *, check_codes: bool = True) -> 
         title=data["book"]["title"],
         author=data["book"].get("author", ""),
         icb_code=icb.get("code"),
-        icb_name=icb.get("name"),
+        icb_name=icb_name,
         defaults=defaults,
         places=places,
         chapters=tuple(chapter(c, "place") for c in data["chapters"]),
@@ -241,3 +260,85 @@ def parameters_for(
 ) -> dict[str, Any]:
     """The values a chapter's template receives for a place: :func:`phna.parameters.resolve` as a dict."""
     return resolve(config, chapter, place, overrides).as_dict()
+
+
+# ------------------------------------------------------------------------------------ another ICB's book
+def icb_places(icb_code: str, by: str = "district") -> list[dict[str, Any]]:
+    """Default places of an ICB's book: one per district (``by="district"``) or per upper-tier authority
+    (``by="upper-tier"``: a county's districts in the ICB together, a unitary authority on its own).
+
+    Returns
+    -------
+    list of dict
+        ``slug``, ``name``, ``kind`` ("district" or "place"), ``districts``, in name order.
+    """
+    if by not in ("district", "upper-tier"):
+        raise ConfigError(f"icb_places: by must be 'district' or 'upper-tier', not {by!r}")
+    districts = geography.icb_districts(icb_code)
+    lookup = phna_data.district_lookup().set_index("district_code")
+    names = geography.area_names()
+    groups: dict[str, list[str]] = {}
+    for code in districts:
+        county = lookup["county_code"].get(code) if code in lookup.index else None
+        key = str(county) if by == "upper-tier" and isinstance(county, str) and county.startswith("E10") else code
+        groups.setdefault(key, []).append(code)
+    out = []
+    for key, members in groups.items():
+        name = names.get(key, key)
+        out.append({"slug": slugify(name), "name": name, "kind": "district" if len(members) == 1 else "place",
+                    "districts": sorted(members)})
+    return sorted(out, key=lambda p: p["name"])
+
+
+def slugify(name: str) -> str:
+    """"Stratford-on-Avon" → "stratford-on-avon"; "King's Lynn and West Norfolk" → "kings-lynn-and-west-norfolk"."""
+    text = re.sub(r"[^a-z0-9]+", "-", name.lower().replace("'", "")).strip("-")
+    return text or "place"
+
+
+def icb_config_data(icb_code: str, by: str = "district", template: str | Path | None = None) -> dict[str, Any]:
+    """The configuration of an ICB's book: this book's chapters and defaults, the ICB's name from the lookups,
+    the ICB as a place and one place per district (``by="district"``) or upper-tier authority
+    (``by="upper-tier"``).
+
+    Parameters
+    ----------
+    icb_code : str
+        An ICB code such as E54000055 (Birmingham and Solihull).
+    by : {"district", "upper-tier"}, default "district"
+    template : path-like, optional
+        The configuration whose book title pattern, defaults, chapters, ICB pages and PLUS groups are reused
+        (default ``analyses/config.yaml``).
+    """
+    base = yaml.safe_load(Path(template or paths.config_path()).read_text(encoding="utf-8"))
+    try:
+        short = geography.icb_name(icb_code)
+    except phna_data.DataError as exc:
+        raise ConfigError(f"{exc}: ICB codes look like E54000055 (see the LSOA lookups' icb_code column)") from None
+    area = short.removesuffix(" ICB")
+    places = [{"slug": "icb", "name": short, "kind": "icb", "districts": list(geography.icb_districts(icb_code))}]
+    places += icb_places(icb_code, by)
+    data = {
+        "book": {"title": f"Population health needs in {area}", "author": base["book"].get("author", "")},
+        "icb": {"code": icb_code, "name": f"NHS {short}"},
+        "defaults": {k: v for k, v in base["defaults"].items() if k != "comparators"},
+        "places": places,
+        "chapters": base["chapters"],
+    }
+    for key in ("icb_pages", "plus_groups"):
+        if base.get(key):
+            data[key] = base[key]
+    return data
+
+
+def write_icb_config(icb_code: str, out: str | Path, by: str = "district", template: str | Path | None = None) -> Path:
+    """Write :func:`icb_config_data` as YAML to ``out`` (template paths kept relative to the repository) and
+    check it loads."""
+    out = Path(out)
+    data = icb_config_data(icb_code, by, template)
+    header = (f"# The book of {data['icb']['name']}, written by `phna config new --icb {icb_code}`.\n"
+              "# Edit the places as in analyses/config.yaml; each is compared with England and its own region.\n")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    load_config(out)
+    return out

@@ -11,12 +11,13 @@ rates and life expectancies for multi-district places must be computed from thos
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Iterable
 
 import pandas as pd
 
 from .data.errors import DataError
+from .wording import join_names, plural
 
 COUNT_COLUMNS = frozenset({"deaths", "population", "count", "denominator", "births", "households", "events",
                            "person_years", "fuel_poor", "numerator"})
@@ -306,3 +307,121 @@ def area_names() -> dict[str, str]:
     icbs = lsoa11_lookup()[["icb_code"]].drop_duplicates()
     names.update({code: icb_name(code) for code in icbs["icb_code"].dropna()})
     return names
+
+
+# ------------------------------------------------------------------------------------ places anywhere
+# A place's ICB, region and default comparators come from the lookups for its districts or LSOAs, so any English
+# place can be added to any book and is compared with its own region, not the book's.
+
+
+def default_comparators(place: Any) -> tuple[str, ...]:
+    """England and the place's region (from the lookups); England alone when the place spans two regions."""
+    region = place_areas(place).region_code
+    return (ENGLAND, region) if region else (ENGLAND,)
+
+
+def published_area_name(place: Any, code: str) -> str:
+    """How a figure published for district (or county) ``code`` is named on a place's page.
+
+    For a place made of whole districts, the district's own name ("Coventry"). For a place made of small areas,
+    the figure is not the place's own: the name says whose it is ("Coventry (the district Foleshill is in)").
+    """
+    name = area_names().get(str(code), str(code))
+    if not _attr(place, "lsoas") or str(code) == ENGLAND:
+        return name
+    kind = "county" if str(code).startswith("E10") else "district"
+    return f"{name} (the {kind} {_attr(place, 'name', 'the place')} is in)"
+
+
+@dataclass(frozen=True)
+class Partition:
+    """The places of a book that divide an ICB between them without overlapping (see :func:`partition_places`)."""
+
+    places: tuple[Any, ...]
+    left_out: tuple[Any, ...]  # places inside the ICB that overlap one already counted
+    uncovered_lsoas: int  # the ICB's small areas in none of the places
+    icb_lsoas: int
+
+    @property
+    def complete(self) -> bool:
+        return self.uncovered_lsoas == 0
+
+    def note(self) -> str:
+        """One plain sentence for an ICB page: which places are added together, and which are not."""
+        parts = [f"Places are added together only where they do not overlap: "
+                 f"{join_names(p.name for p in self.places)} divide the ICB between them."
+                 if self.complete and self.places else
+                 f"Places are added together only where they do not overlap ({join_names(p.name for p in self.places)})."]
+        if self.left_out:
+            parts.append(f"{join_names(p.name for p in self.left_out)} "
+                         f"{'lies' if len(self.left_out) == 1 else 'lie'} inside another place and "
+                         f"{'is' if len(self.left_out) == 1 else 'are'} shown on its own, not added again.")
+        if self.uncovered_lsoas:
+            parts.append(f"{plural(self.uncovered_lsoas, 'small area')} of the {self.icb_lsoas} "
+                         f"{'is' if self.uncovered_lsoas == 1 else 'are'} in none of the places.")
+        return " ".join(parts)
+
+
+def partition_places(config: Any, within: Any = None) -> Partition:
+    """The places of ``config`` that partition an ICB (or the place ``within``): the one rule for ICB pages.
+
+    Places whose small areas all lie inside the ICB are taken whole districts first (larger places first), then
+    places of small areas; a place overlapping one already taken is left out (Foleshill inside Coventry is never
+    counted twice). The ICB place itself (``kind: icb``) is never one of the parts.
+
+    Parameters
+    ----------
+    config : phna.config.Config
+    within : Place-like, optional
+        The area to partition; default the configuration's ICB place (or its ICB code).
+
+    Returns
+    -------
+    Partition
+        ``places`` in configuration order, ``left_out`` (overlapping places), and the ICB's small areas left
+        uncovered.
+    """
+    if within is None:
+        within = next((p for p in config.places if getattr(p, "kind", "") == "icb"), None)
+    if within is None:
+        if not getattr(config, "icb_code", None):
+            raise DataError("partition_places: the configuration has no ICB place and no ICB code")
+        own = set(_resolve("icb", (), (), config.icb_code).lsoa11)
+        within_slug = None
+    else:
+        own = set(place_areas(within).lsoa11)
+        within_slug = within.slug
+    candidates = []
+    for order, place in enumerate(config.places):
+        if place.slug == within_slug or getattr(place, "kind", "") == "icb":
+            continue
+        lsoas = set(place_areas(place).lsoa11)
+        if lsoas and lsoas <= own:
+            candidates.append((bool(_attr(place, "lsoas")), -len(lsoas), order, place, lsoas))
+    taken: set[str] = set()
+    chosen, left_out = [], []
+    for _, _, order, place, lsoas in sorted(candidates, key=lambda c: c[:3]):
+        if lsoas & taken:
+            left_out.append((order, place))
+        else:
+            chosen.append((order, place))
+            taken |= lsoas
+    return Partition(places=tuple(p for _, p in sorted(chosen, key=lambda c: c[0])),
+                     left_out=tuple(p for _, p in sorted(left_out, key=lambda c: c[0])),
+                     uncovered_lsoas=len(own - taken), icb_lsoas=len(own))
+
+
+def name_published(findings: Iterable[Any], place: Any) -> list[Any]:
+    """Findings records with published district or county figures named for a place of small areas.
+
+    A place made of LSOAs has no published figures of its own: a record whose ``area_code`` is a district or
+    county is that area's figure, so its ``area`` becomes "Coventry (the district Foleshill is in)". Records of
+    other places are returned unchanged.
+    """
+    out = []
+    for record in findings:
+        code = str(getattr(record, "area_code", "") or "")
+        if _attr(place, "lsoas") and code[:3] in ("E06", "E07", "E08", "E09", "E10"):
+            record = replace(record, area=published_area_name(place, code))
+        out.append(record)
+    return out

@@ -331,7 +331,8 @@ def resolve(
         raise ConfigError(
             f"invalid parameters for chapter {chapter_id!r}, place {place.slug!r}:\n  " + "\n  ".join(problems)
         )
-    comparators = tuple(merged.get("comparators", (ENGLAND,)))
+    # A place's default comparators are England and its own region (phna.config: from the geography lookups).
+    comparators = tuple(merged.get("comparators", getattr(place, "comparators", None) or (ENGLAND,)))
     if check_codes and comparators:
         unknown = [c for c in comparators if c not in known_area_codes()]
         if unknown:

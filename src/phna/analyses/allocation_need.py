@@ -158,22 +158,12 @@ def component_places(params) -> tuple[list, list[str]]:
 
     Returns the places and notes on any left out.
     """
-    own = set(params.areas.lsoa11)
-    chosen, notes, taken = [], [], set()
-    for place in params.config.places:
-        if place.slug == params.place.slug or place.kind == "icb":
-            continue
-        lsoas = set(geography.place_areas(place).lsoa11)
-        if not lsoas or not lsoas <= own:
-            continue
-        if lsoas & taken:
-            notes.append(f"{place.name} overlaps a place already counted and is left out")
-            continue
-        chosen.append(place)
-        taken |= lsoas
-    if taken and taken != own:
-        notes.append(f"{len(own - taken)} of the {len(own)} small areas are in none of the places")
-    return chosen, notes
+    # The one rule for which places divide an area between them (never Foleshill and Coventry both).
+    partition = geography.partition_places(params.config, params.place)
+    notes = [f"{place.name} overlaps a place already counted and is left out" for place in partition.left_out]
+    if partition.places and partition.uncovered_lsoas:
+        notes.append(f"{partition.uncovered_lsoas} of the {partition.icb_lsoas} small areas are in none of the places")
+    return list(partition.places), notes
 
 
 def place_units(params, measure: str) -> tuple[pd.DataFrame, list[str], str]:

@@ -243,6 +243,7 @@ def indicators(params, similar_kind: str = "global") -> Indicators:
     older_table = pd.DataFrame(older, columns=[*COLUMNS, "superseded"])
     findings = [_finding(r, params.level) for r in current]
     findings += [f for f in (_trend_finding(r) for r in current) if f is not None]
+    findings = geography.name_published(findings, params.place)
     series_table = pd.concat(series, ignore_index=True) if series else pd.DataFrame()
     if len(series_table):
         series_table = series_table.drop(columns=["published"]).sort_values(["key", "area_code", "time"])

@@ -41,11 +41,9 @@ COMPARISON_WORDS = {"higher": "more than", "lower": "fewer than", "similar": "cl
 
 
 def _places(params) -> list:
-    """The page's place first, then the other places of the config inside it (for the ICB: its four places)."""
-    own = set(params.areas.lsoa11)
-    others = [p for p in params.config.places
-              if p.slug != params.place.slug and p.kind != "icb" and set(geography.place_areas(p).lsoa11) <= own]
-    return [params.place, *others]
+    """The page's place first, then the places of the config that divide it between them without overlapping
+    (for the ICB: its four places; a place inside another, such as Foleshill in Coventry, is not counted twice)."""
+    return [params.place, *geography.partition_places(params.config, params.place).places]
 
 
 # ------------------------------------------------------------------------------------------ Core20 counts

@@ -130,6 +130,7 @@ def published(params, indicator_id: int = 90366) -> PublishedLE:
         )
         for row in latest.itertuples() if pd.notna(row.value)
     ]
+    findings = geography.name_published(findings, params.place)
     latest = latest.drop(columns=["source_file"])
     return PublishedLE(trend=trend.drop(columns=["source_file"]), latest=latest, period=period, findings=findings,
                        source=SOURCE_LE_API if from_api else SOURCE_LE, compared_by=compared_by,

@@ -165,7 +165,7 @@ def latest(params, similar_kind: str = "global") -> Latest:
             rows.append(row)
     table = pd.DataFrame(rows).drop_duplicates(["indicator_id", "area_code"], ignore_index=True)
     return Latest(table=table, series=series, note=note, unavailable=unavailable,
-                  findings=level_findings(table, level, params.place.slug))
+                  findings=geography.name_published(level_findings(table, level, params.place.slug), params.place))
 
 
 def comparison_words(row) -> str:

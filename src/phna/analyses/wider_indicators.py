@@ -17,7 +17,7 @@ import pandas as pd
 from phna import data, stats
 from phna.analyses import indicators as registry
 from phna.findings import Finding
-from phna.geography import ENGLAND, area_names
+from phna.geography import ENGLAND, area_names, published_area_name
 from phna.wording import fmt_num, join_names, plural
 
 #: The published intervals of these indicators are 95 % intervals.
@@ -107,7 +107,6 @@ def indicator_table(params, similar_kind: str = "global") -> Indicators:
         return Indicators(table=pd.DataFrame(columns=TABLE_COLUMNS),
                           unavailable=[("All indicators", f"{params.name} is not made of whole districts: these "
                                         "indicators are published for local authorities only.")])
-    names = area_names()
     neighbours = data.similar_areas(similar_kind)
     rows, unavailable = [], []
     for ind in registry.REGISTRY:
@@ -140,7 +139,8 @@ def indicator_table(params, similar_kind: str = "global") -> Indicators:
             rows.append({
                 "domain": ind.domain, "indicator_id": ind.id, "indicator": ind.title, "unit": ind.unit,
                 "polarity": ind.polarity, "period": str(latest["period"].iloc[0]), "area_code": code,
-                "area_name": names.get(code, code), "value": value, "lower_ci": lower, "upper_ci": upper,
+                # For a place of small areas, the district's name says the figure is the district's.
+                "area_name": published_area_name(params.place, code), "value": value, "lower_ci": lower, "upper_ci": upper,
                 "england": england, "england_districts_min": q[0], "england_districts_q25": q[1],
                 "england_districts_median": q[2], "england_districts_q75": q[3], "england_districts_max": q[4],
                 "england_districts_n": int(eng_latest.size), "centre": england if not np.isnan(england) else q[2],

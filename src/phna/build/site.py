@@ -56,7 +56,8 @@ def _intro(config: Config, place: Place) -> str:
     district_names = [names.get(code, code) for code in areas.districts]
     lsoas = f"{len(areas.lsoa11):,} small areas (LSOAs, 2011 definitions)"
     if place.is_icb:
-        places = [p.name for p in config.places if not p.is_icb]
+        # The places that divide the ICB between them (not places outside it, nor one inside another).
+        places = [p.name for p in geography.partition_places(config, place).places]
         return (
             f"{geography.icb_name(config.icb_code) if config.icb_code else place.name} covers {plural(len(areas.districts), 'local authority district')} "
             f"({join_names(district_names)}) and {lsoas}"
