@@ -60,9 +60,9 @@ def test_latest_published_figures_with_periods_and_ohid_comparison(tmp_path, con
     assert rugby == "| Rugby | 116,436 | 3.8 % | 79.4 (worse) | 83.8 | 139 (similar) |"
     # one period per column, shared by every place: stated in the heading
     assert text.splitlines()[0] == (
-        "| place | population, mid-2023 | in Core20 areas, mid-2019 "
-        "| life expectancy, men (years), 2023-25 | life expectancy, women (years), 2023-25 "
-        "| deaths under 75 that could be prevented, per 100,000, 2024 |")
+        "| Place | Population, mid-2023 | In Core20 areas, mid-2019 "
+        "| Life expectancy, men, 2023-25 | Life expectancy, women, 2023-25 "
+        "| Preventable deaths under 75 per 100,000, 2024 |")
     assert "2014" not in text and "80.5" not in text and "305" not in text
     assert "as published by OHID" in text
     assert _row(text, "Coventry") == "| Coventry | – | – | – | – | – |"
@@ -85,7 +85,7 @@ def test_two_districts_are_named_and_the_icb_shows_its_range(tmp_path, config):
     assert lines[at] == "| Warwickshire North | – | – |  | – | – |"
     assert lines[at + 1] == "| · North Warwickshire |  |  | 78.7 (worse) |  |  |"
     assert lines[at + 2] == "| · Nuneaton and Bedworth |  |  | 78.6 (worse) |  |  |"
-    assert "| 77.7 to 81.7 (3 districts, 1 worse) |" in _row(text, "Coventry and Warwickshire ICB")
+    assert "| 77.7 to 81.7 (1 of 3 worse) |" in _row(text, "Coventry and Warwickshire ICB")
 
 
 def test_periods_that_differ_between_places_are_stated_in_each_cell(tmp_path, config):
@@ -94,7 +94,7 @@ def test_periods_that_differ_between_places_are_stated_in_each_cell(tmp_path, co
             _folder(tmp_path, slug) / "life-expectancy-published-latest.csv", index=False)
     text = at_a_glance(tmp_path, config)
     assert "| 79.4 (2023-25) |" in _row(text, "Rugby") and "| 77.9 (2022-24) |" in _row(text, "Coventry")
-    assert "men (years) |" in text.splitlines()[0]
+    assert "Life expectancy, men |" in text.splitlines()[0]
 
 
 def test_a_comparison_without_its_source_is_not_shown(tmp_path, config):
@@ -129,7 +129,7 @@ def test_real_latest_published_figures(tmp_path, config, mirror, monkeypatch):
     coventry = _row(text, "Coventry")
     cells = [c.strip() for c in coventry.strip("|").split("|")][1:]
     headings = [c.strip() for c in text.splitlines()[0].strip("|").split("|")][1:]
-    assert cells[0] == "360,702" and headings[0] == "population, mid-2023"  # ONS mid-2023 (population/SOURCES.md)
+    assert cells[0] == "360,702" and headings[0] == "Population, mid-2023"  # ONS mid-2023 (population/SOURCES.md)
     assert headings[1].endswith("mid-2019")  # the Core20 count's own year, named beside it
     assert cells[2] == "77.7 (worse)"
     for heading in headings[2:]:

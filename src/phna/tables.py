@@ -213,7 +213,9 @@ def render(
     if row_decimals:
         # A table of several indicators (a "decimals" column per row): each row's numbers as its indicator's.
         per_row = {c for c in chosen if pd.api.types.is_float_dtype(data[c]) and c not in money_columns}
-    formats.update({c: f for c, f in (formatters or {}).items() if c in chosen})
+    # A formatter may be keyed by the column's name or by its heading on the page (as templates write them).
+    by_heading = {headings[c]: c for c in chosen}
+    formats.update({by_heading.get(k, k): f for k, f in (formatters or {}).items() if by_heading.get(k, k) in chosen})
 
     text_columns = {c for c in chosen if not pd.api.types.is_numeric_dtype(data[c]) and not pd.api.types.is_bool_dtype(data[c])}
     css = {c: ' class="text"' if c in text_columns else "" for c in chosen}

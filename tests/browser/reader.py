@@ -155,8 +155,11 @@ def check_tables(seen: list[Seen]) -> list[Problem]:
                 problems.append(Problem(s.page, "table", f"{name} has {width} columns on the page (at most {MAX_COLUMNS})"))
             for j in range(width):
                 column = [r[j] for r in table["rows"] if j < len(r) and re.search(r"\d", r[j])]
+                head = table["heads"][j] if j < len(table["heads"]) else f"column {j + 1}"
+                # A percentage or rate may round to a whole number on every row (26.0 %, 31.0 %): not a count.
+                if "%" in head or "rate" in head.lower():
+                    continue
                 if len(column) >= 2 and all(_DECIMAL_ZERO.match(c) for c in column):
-                    head = table["heads"][j] if j < len(table["heads"]) else f"column {j + 1}"
                     problems.append(Problem(s.page, "table", f"{name}: '{head}' prints whole numbers as decimals ({column[0]})"))
             if table["too_wide"]:
                 problems.append(Problem(s.page, "table", f"{name} is wider than the page at {s.width} px (scrolls sideways)"))

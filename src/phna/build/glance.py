@@ -86,11 +86,11 @@ def _latest_cell(frame: pd.DataFrame | None, sex: str, decimals: int) -> tuple[d
     shown = any(_comparison(r) for _, r in rows.iterrows())
     if len(rows) > MAX_LISTED_DISTRICTS:
         values = rows["value"].astype(float)
-        text = f"{fmt_num(values.min(), decimals)} to {fmt_num(values.max(), decimals)} ({len(rows)} districts"
+        text = f"{fmt_num(values.min(), decimals)} to {fmt_num(values.max(), decimals)}"
         if shown:
             worse = sum(_comparison(r) == "worse" for _, r in rows.iterrows())
-            text += f", {worse} worse"
-        return {"": text + ")"}, period, shown
+            text += f" ({worse} of {len(rows)} worse)"
+        return {"": text}, period, shown
     cells = {}
     for _, row in rows.iterrows():
         name = str(row.get("area_name", row["area_code"])) if len(rows) > 1 else ""
@@ -125,11 +125,11 @@ def _place_row(root: Path, slug: str) -> tuple[dict[str, tuple[dict[str, str], s
 
 
 COLUMNS = {
-    "population": "population",
-    "core20": "in Core20 areas",
-    "le_male": "life expectancy, men (years)",
-    "le_female": "life expectancy, women (years)",
-    "u75": "deaths under 75 that could be prevented, per 100,000",
+    "population": "Population",
+    "core20": "In Core20 areas",
+    "le_male": "Life expectancy, men",
+    "le_female": "Life expectancy, women",
+    "u75": "Preventable deaths under 75 per 100,000",
 }
 
 
@@ -149,7 +149,7 @@ def at_a_glance(root: Path, config: Config) -> str:
         periods = {row[key][1] for _, row in rows if key in row}
         common[key] = periods.pop() if len(periods) == 1 else None
         headings.append(f"{words}, {common[key]}" if common[key] else words)
-    lines = ["| place | " + " | ".join(headings) + " |", "|---" * (len(COLUMNS) + 1) + "|"]
+    lines = ["| Place | " + " | ".join(headings) + " |", "|---" * (len(COLUMNS) + 1) + "|"]
     for place, row in rows:
         name = (
             f"{{doc}}`{place.name} </{place_dir(place)}/index>`"
@@ -175,7 +175,7 @@ def at_a_glance(root: Path, config: Config) -> str:
         "estimates. Core20: share of residents living in England's most deprived 20 % of small areas, counted on "
         "the latest small-area population estimates in the book's data (mid-2019 unless another year is named). "
         "Life expectancy is "
-        "at birth; preventable deaths are age-standardised rates. A place of two districts shows each district "
+        "at birth, in years; preventable deaths are age-standardised rates. A place of two districts shows each district "
         "on its own line; for more districts, the range across them is shown."
     )
     if any_ohid:
