@@ -224,7 +224,7 @@ def test_template_runs(place, mirror, tmp_path, monkeypatch):
                         kernel_name="python3", progress_bar=False)
     data_dir = tmp_path / "data"
     for name in ("spine-pregnancy", "spine-early-years", "spine-health", "trends", "injury-gradient"):
-        assert (data_dir / f"best-start-{name}.png").is_file(), name
+        assert (data_dir / f"best-start-{name}.svg").is_file(), name
     health = pd.read_csv(data_dir / "best-start-spine-health.csv")
     expected = bs.indicators(_params(place)).table
     merged = health.merge(expected, on=["indicator", "area_code"], suffixes=("", "_expected"))

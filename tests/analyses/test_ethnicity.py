@@ -190,7 +190,7 @@ def test_template_runs(place, mirror, tmp_path, monkeypatch):
                         kernel_name="python3", progress_bar=False)
     data_dir = tmp_path / "data"
     for name in ("composition", "core20-by-group", "minority-map", "deprivation-map"):
-        assert (data_dir / f"ethnicity-{name}.png").is_file(), name
+        assert (data_dir / f"ethnicity-{name}.svg").is_file(), name
         assert (data_dir / f"ethnicity-{name}.csv").is_file(), name
     for name in ("detailed-groups", "core20-by-group-table", "plus-evidence", "minority-by-deprivation"):
         assert (data_dir / f"ethnicity-{name}.csv").is_file(), name

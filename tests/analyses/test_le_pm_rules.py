@@ -246,7 +246,7 @@ def test_icb_page_shows_its_sii_with_limits(mirror, tmp_path):
     sii = pd.read_csv(tmp_path / "data" / "life-expectancy-sii-msoa.csv")
     assert set(sii["sex"]) == {"male", "female"} and (sii["msoas"] == 106).all()
     assert ((sii["sii_lower_95"] < sii["sii"]) & (sii["sii"] < sii["sii_upper_95"])).all()
-    assert (tmp_path / "data" / "life-expectancy-sii-deciles.png").is_file()
+    assert (tmp_path / "data" / "life-expectancy-sii-deciles.svg").is_file()
     nb = json.loads(out.read_text())
     text = "".join("".join(o.get("data", {}).get("text/markdown", "")) for c in nb["cells"] for o in c.get("outputs", []))
     box = text[text.index("Key findings"):]

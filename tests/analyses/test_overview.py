@@ -118,3 +118,17 @@ def test_template_with_parameters(mirror, tmp_path):
         assert word not in text.split("About this chapter")[0], word
     alts = re.findall(r":alt: (.*)", text)
     assert alts and all(len(alt) <= 250 for alt in alts), [len(a) for a in alts]
+
+
+def test_map_outlines_every_district_of_the_place(mirror, monkeypatch):
+    """The deprivation map draws and names each of the place's districts (several for Warwickshire North)."""
+    monkeypatch.setenv("PHNA_DATA_MIRROR", str(mirror))
+    import phna
+
+    params = phna.chapter("overview", place="warwickshire-north").params
+    boundaries = overview.lsoa_boundaries(params)
+    codes = sorted(f["properties"]["code"] for f in boundaries.districts["features"])
+    assert len(codes) > 1 and codes == sorted(params.areas.districts)
+    assert all(f["properties"].get("name") for f in boundaries.districts["features"])
+    assert "district boundaries" in boundaries.source
+    assert boundaries.areas["features"]  # the small areas are still there beneath the outline

@@ -242,7 +242,7 @@ def test_template_runs(place, mirror, tmp_path, monkeypatch):
                         kernel_name="python3", progress_bar=False)
     data_dir = tmp_path / "data"
     for name in ("spine", "spine-older", "tobacco-trends", "activity-trends", "small-areas"):
-        assert (data_dir / f"prevention-{name}.png").is_file(), name
+        assert (data_dir / f"prevention-{name}.svg").is_file(), name
         assert (data_dir / f"prevention-{name}.csv").is_file(), name
     expected = pv.latest(params(place)).table
     spine = pd.read_csv(data_dir / "prevention-spine.csv")

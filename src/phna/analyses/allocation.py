@@ -23,7 +23,7 @@ from phna.analyses.allocation_need import (DEPRIVATION_MEASURES, NEED_MEASURES, 
                                            measure_label, place_units)
 from phna.analyses.small_areas import INDEX_LABELS
 from phna.findings import Finding
-from phna.wording import fmt_int, fmt_num, join_names
+from phna.wording import agree, fmt_int, fmt_num, join_names, plural
 
 # ---------------------------------------------------------------------------------------------- the method
 def _largest_remainder(weights: np.ndarray, total: int) -> np.ndarray:
@@ -188,7 +188,8 @@ def proportionate(params, budget: float | None = None, need_measure: str | None 
     decile_table, _ = decile_units(params, measure)
     missing = int(place_table["lsoas_without_need"].sum())
     if missing:
-        notes.append(f"{missing} small area(s) have no {label} value and count at their place's average need")
+        notes.append(f"{plural(missing, 'small area')} {agree(missing, 'has', 'have')} no {label} value and "
+                     f"{agree(missing, 'counts', 'count')} at their place's average need")
     places = allocate(place_table, budget)
     deciles = allocate(decile_table, budget)
     for frame in (places, deciles):

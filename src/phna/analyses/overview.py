@@ -276,7 +276,8 @@ class Boundaries:
 
 
 def lsoa_boundaries(params) -> Boundaries:
-    """LSOA boundaries for the place's map (2011 LSOAs for IMD 2019, 2021 LSOAs for IMD 2025).
+    """LSOA boundaries for the place's map (2011 LSOAs for IMD 2019, 2021 LSOAs for IMD 2025) and the
+    outlines of its districts (``None`` for a place with no districts).
 
     For 2011 LSOAs the less generalised boundaries are used where the data have them for every LSOA of the
     place (Coventry and Warwickshire); elsewhere the super-generalised national file.
@@ -291,4 +292,8 @@ def lsoa_boundaries(params) -> Boundaries:
     else:
         areas = data.boundaries("lsoa21", codes=params.areas.lsoa21)
         detail = "ONS LSOA 2021 boundaries (super-generalised), via geographr"
-    return Boundaries(areas=areas, districts=None, source=f"{detail}; contains OS data © Crown copyright")
+    # the districts' outlines, named on the map so readers can find their own district
+    districts = data.boundaries("ltla24", codes=params.areas.districts) if params.areas.districts else None
+    if districts is not None:
+        detail += "; ONS district boundaries (2024), via geographr"
+    return Boundaries(areas=areas, districts=districts, source=f"{detail}; contains OS data © Crown copyright")

@@ -50,7 +50,7 @@ def place_districts(params) -> tuple[list[str], str]:
     districts = list(params.areas.districts)
     names = geography.area_names()
     note = (f"{params.name} is made of small areas, and these indicators are published only for whole local "
-            f"authorities: the values shown are those of the district(s) it lies in "
+            f"authorities: the values shown are those of the {'district' if len(districts) == 1 else 'districts'} it lies in "
             f"({join_names(names.get(c, c) for c in districts)}), not of {params.name} itself.")
     return districts, note
 

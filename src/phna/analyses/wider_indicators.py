@@ -96,7 +96,7 @@ def _districts(params) -> tuple[list[str], str]:
     names = area_names()
     districts = list(params.areas.districts)
     return districts, (f"{params.name} is made of small areas, and these indicators are published only for whole "
-                       f"local authorities: the values shown are those of the district(s) it lies in "
+                       f"local authorities: the values shown are those of the {'district' if len(districts) == 1 else 'districts'} it lies in "
                        f"({join_names(names.get(c, c) for c in districts)}), not of {params.name} itself.")
 
 
