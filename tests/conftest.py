@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from _mirror_required import holds_catalogued_files, mirror_unavailable
+from _projects import make_project  # noqa: F401 - the `project` fixture's copy; tests import it from _projects
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -30,21 +31,6 @@ def mirror() -> Path:
     if path is None:
         mirror_unavailable("the data mirror (../shared/data or PHNA_DATA_MIRROR) is not available")
     return path
-
-
-def make_project(tmp: Path, *, templates: dict[str, Path] | None = None) -> Path:
-    """A copy of the project in ``tmp`` (code stays installed from the repo) for builds in tests."""
-    tmp.mkdir(parents=True, exist_ok=True)
-    for name in ("_config.yml", "pyproject.toml"):
-        shutil.copy2(REPO / name, tmp / name)
-    shutil.copytree(REPO / "book", tmp / "book", ignore=shutil.ignore_patterns("places", "icb", "_generated", "_vendor"))
-    if (REPO / "book" / "_vendor").is_dir():  # vendored MathJax (large): link, do not copy
-        (tmp / "book" / "_vendor").symlink_to(REPO / "book" / "_vendor")
-    shutil.copytree(REPO / "analyses", tmp / "analyses")
-    shutil.copytree(REPO / "data", tmp / "data")
-    for name, source in (templates or {}).items():
-        shutil.copy2(source, tmp / "analyses" / name)
-    return tmp
 
 
 @pytest.fixture

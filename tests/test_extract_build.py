@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import make_project
+from _projects import make_project
 
 PHNA = [sys.executable, "-m", "phna.cli"]
 PAGES = Path("_build") / "html" / "book" / "places" / "rugby"

@@ -35,9 +35,9 @@ def run_phna(args, root: Path, env: dict | None = None) -> subprocess.CompletedP
 
 def generated_extract(path: Path) -> pd.DataFrame:
     """A GENERATED deaths extract for Rugby (deaths rising with age), in the format analysts supply."""
-    rows = [
-        {"area_code": "E07000220", "sex": sex, "age_band": band, "population": 5000,
-         "deaths": int(2 + number * number / (3 if sex == "male" else 4))}
+    rows = [  # one made-up small-area code in the extract's format (the reader checks the format, not the code)
+        {"lsoa11_code": "E01031000", "sex": sex, "age_band": band, "period": "2023", "icd10": "I21",
+         "deaths": int(2 + number * number / (3 if sex == "male" else 4)), "population": 5000}
         for sex in ("male", "female") for number, band in enumerate(AGE_BAND_LABELS)
     ]  # fmt: skip
     frame = pd.DataFrame(rows)
