@@ -64,7 +64,7 @@ def test_example_builds_quintiles_sii_and_the_cause_chart(built):
     page = (built / PAGES / "life-expectancy.html").read_text()
     assert "Life expectancy by deprivation, and the causes of the gap, from local deaths" in page
     assert "Quintile 1 (most deprived)" in page and "Slope index of inequality in life expectancy across Rugby" in page
-    assert "extract-quintiles.png" in page and "extract-gap-causes.png" in page
+    assert "extract-quintiles.svg" in page and "extract-gap-causes.svg" in page
     pm = (built / PAGES / "preventable-mortality.html").read_text()
     assert "Preventable deaths by deprivation, from local deaths" in pm
     assert "Quintile 5 (least deprived)" in pm
