@@ -21,3 +21,17 @@ def make_project(tmp: Path, *, templates: dict[str, Path] | None = None) -> Path
     for name, source in (templates or {}).items():
         shutil.copy2(source, tmp / "analyses" / name)
     return tmp
+
+
+def run_template(template, place: str, tmp_path: Path, mirror: Path, monkeypatch) -> tuple[Path, Path]:
+    """Run a chapter template for ``place`` with Papermill in ``tmp_path`` on the real mirror.
+
+    Returns the executed notebook and the folder of files the chapter wrote (``tmp_path / "data"``).
+    """
+    import papermill as pm
+
+    monkeypatch.setenv("PHNA_DATA_MIRROR", str(mirror))
+    out = tmp_path / "out.ipynb"
+    pm.execute_notebook(str(template), str(out), parameters={"place": place}, cwd=str(tmp_path),
+                        kernel_name="python3", progress_bar=False)
+    return out, tmp_path / "data"

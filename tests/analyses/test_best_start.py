@@ -26,6 +26,7 @@ from phna.analyses import best_start_core20 as c20
 from phna.analyses import best_start_indicators as bsi
 from phna.analyses import best_start_views as views
 from phna.findings import rank
+from _projects import run_template
 
 REPO_TEMPLATE = os.path.join(os.path.dirname(__file__), "..", "..", "analyses", "best-start.ipynb")
 
@@ -216,13 +217,7 @@ def test_spine_positions_better_to_the_right():
 @pytest.mark.slow
 @pytest.mark.parametrize("place", ["coventry", "rugby"])
 def test_template_runs(place, mirror, tmp_path, monkeypatch):
-    import papermill as pm
-
-    monkeypatch.setenv("PHNA_DATA_MIRROR", str(mirror))
-    out = tmp_path / "out.ipynb"
-    pm.execute_notebook(REPO_TEMPLATE, str(out), parameters={"place": place}, cwd=str(tmp_path),
-                        kernel_name="python3", progress_bar=False)
-    data_dir = tmp_path / "data"
+    out, data_dir = run_template(REPO_TEMPLATE, place, tmp_path, mirror, monkeypatch)
     for name in ("spine-pregnancy", "spine-early-years", "spine-health", "trends", "injury-gradient"):
         assert (data_dir / f"best-start-{name}.svg").is_file(), name
     health = pd.read_csv(data_dir / "best-start-spine-health.csv")

@@ -26,6 +26,7 @@ import pytest
 
 from phna.analyses import ethnicity as eth
 from phna.context import ChapterContext
+from _projects import run_template
 
 REPO_TEMPLATE = os.path.join(os.path.dirname(__file__), "..", "..", "analyses", "ethnicity.ipynb")
 SPOT_SHARES = {"Asian": 18.5, "Black": 8.9, "Mixed or multiple": 3.4, "White": 65.5, "Other ethnic group": 3.7}
@@ -182,13 +183,7 @@ def test_small_areas_describe_the_link():
 @pytest.mark.slow
 @pytest.mark.parametrize("place", ["coventry", "rugby"])
 def test_template_runs(place, mirror, tmp_path, monkeypatch):
-    import papermill as pm
-
-    monkeypatch.setenv("PHNA_DATA_MIRROR", str(mirror))
-    out = tmp_path / "out.ipynb"
-    pm.execute_notebook(REPO_TEMPLATE, str(out), parameters={"place": place}, cwd=str(tmp_path),
-                        kernel_name="python3", progress_bar=False)
-    data_dir = tmp_path / "data"
+    out, data_dir = run_template(REPO_TEMPLATE, place, tmp_path, mirror, monkeypatch)
     for name in ("composition", "core20-by-group", "minority-map", "deprivation-map"):
         assert (data_dir / f"ethnicity-{name}.svg").is_file(), name
         assert (data_dir / f"ethnicity-{name}.csv").is_file(), name

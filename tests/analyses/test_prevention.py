@@ -18,6 +18,7 @@ from phna.analyses import prevention_indicators as registry
 from phna.analyses import prevention_prize as pp
 from phna.context import ChapterContext
 from phna.data import DataError
+from _projects import run_template
 
 REPO_TEMPLATE = str(Path(__file__).resolve().parents[2] / "analyses" / "prevention.ipynb")
 COVENTRY, RUGBY, WARWICK = "E08000026", "E07000220", "E07000222"
@@ -234,13 +235,7 @@ def test_small_areas_follow_the_deprivation_index(mirror):
 @pytest.mark.slow
 @pytest.mark.parametrize("place", ["icb", "rugby"])
 def test_template_runs(place, mirror, tmp_path, monkeypatch):
-    import papermill as pm
-
-    monkeypatch.setenv("PHNA_DATA_MIRROR", str(mirror))
-    out = tmp_path / "out.ipynb"
-    pm.execute_notebook(REPO_TEMPLATE, str(out), parameters={"place": place}, cwd=str(tmp_path),
-                        kernel_name="python3", progress_bar=False)
-    data_dir = tmp_path / "data"
+    out, data_dir = run_template(REPO_TEMPLATE, place, tmp_path, mirror, monkeypatch)
     for name in ("spine", "spine-older", "tobacco-trends", "activity-trends", "small-areas"):
         assert (data_dir / f"prevention-{name}.svg").is_file(), name
         assert (data_dir / f"prevention-{name}.csv").is_file(), name

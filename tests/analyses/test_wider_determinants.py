@@ -28,6 +28,7 @@ from phna.analyses import wider_determinants as wd
 from phna.analyses import wider_indicators as wi
 from phna.charts import spine
 from phna.findings import by_key
+from _projects import run_template
 
 REPO_TEMPLATE = os.path.join(os.path.dirname(__file__), "..", "..", "analyses", "wider-determinants.ipynb")
 
@@ -253,13 +254,7 @@ def test_findings_are_records_with_evidence(north):
 @pytest.mark.slow
 @pytest.mark.parametrize("place", ["rugby", "warwickshire-north"])
 def test_template_runs(place, mirror, tmp_path, monkeypatch):
-    import papermill as pm
-
-    monkeypatch.setenv("PHNA_DATA_MIRROR", str(mirror))
-    out = tmp_path / "out.ipynb"
-    pm.execute_notebook(REPO_TEMPLATE, str(out), parameters={"place": place}, cwd=str(tmp_path),
-                        kernel_name="python3", progress_bar=False)
-    data_dir = tmp_path / "data"
+    out, data_dir = run_template(REPO_TEMPLATE, place, tmp_path, mirror, monkeypatch)
     for name in ("deprivation-deciles", "deprivation-domains", "deprivation-map", "deprivation-change",
                  "indicators-spine", "le-deprivation"):
         assert (data_dir / f"wider-determinants-{name}.svg").is_file(), name
